@@ -1,0 +1,86 @@
+/**
+ * MLflow's entities in camelCase: experiments, runs (info + data), metric history points and
+ * artifact listings.
+ *
+ * @module
+ */
+
+/** Run statuses, in MLflow's enum order (RUNNING = 1 … KILLED = 5, as stored in meta.yaml). */
+export const RUN_STATUSES = ["RUNNING", "SCHEDULED", "FINISHED", "FAILED", "KILLED"] as const;
+/** A run's status name. */
+export type RunStatus = typeof RUN_STATUSES[number];
+
+/** Lifecycle stages of runs and experiments. */
+export type LifecycleStage = "active" | "deleted";
+
+/** An experiment, as `mlflow.get_experiment` returns it. */
+export interface Experiment {
+  /** Decimal id, e.g. `"0"` for Default. */
+  experimentId: string;
+  /** Unique name. */
+  name: string;
+  /** Where its runs' artifacts go, a `file:` URI. */
+  artifactLocation: string;
+  /** `active`, or `deleted` once moved to `.trash`. */
+  lifecycleStage: LifecycleStage;
+  /** Milliseconds since the epoch, or null in stores older than MLflow 1.29. */
+  creationTime: number | null;
+  /** Milliseconds since the epoch, or null. */
+  lastUpdateTime: number | null;
+  /** Experiment tags. */
+  tags: Record<string, string>;
+}
+
+/** A run's metadata (`run.info` in MLflow). */
+export interface RunInfo {
+  /** 32 lowercase hex characters. */
+  runId: string;
+  /** The experiment the run belongs to. */
+  experimentId: string;
+  /** Display name, mirrored in the `mlflow.runName` tag. */
+  runName: string;
+  /** Who ran it (`mlflow.user`). */
+  userId: string;
+  /** RUNNING until ended. */
+  status: RunStatus;
+  /** Milliseconds since the epoch. */
+  startTime: number;
+  /** Milliseconds since the epoch, or null while running. */
+  endTime: number | null;
+  /** `file:` URI of the run's artifact folder. */
+  artifactUri: string;
+  /** `active` or `deleted`. */
+  lifecycleStage: LifecycleStage;
+}
+
+/** A run's logged data (`run.data` in MLflow). */
+export interface RunData {
+  /** Params, as logged (strings). */
+  params: Record<string, string>;
+  /** The latest value of each metric (greatest step, then timestamp, then value). */
+  metrics: Record<string, number>;
+  /** Tags, system tags (`mlflow.*`) included. */
+  tags: Record<string, string>;
+}
+
+/** One point of a metric's history. */
+export interface Metric {
+  /** Metric name. */
+  key: string;
+  /** The value; NaN and ±Infinity are kept. */
+  value: number;
+  /** Milliseconds since the epoch. */
+  timestamp: number;
+  /** Integer step. */
+  step: number;
+}
+
+/** One entry of an artifact listing. */
+export interface FileInfo {
+  /** Path relative to the run's artifact root, with `/` separators. */
+  path: string;
+  /** Whether it is a folder. */
+  isDir: boolean;
+  /** Size in bytes (files only). */
+  fileSize?: number;
+}

@@ -1,0 +1,54 @@
+/**
+ * The one error class of the tracking API, with MLflow's error codes.
+ *
+ * @module
+ */
+
+/** MLflow's error codes (`mlflow/protos/databricks.proto`) that the tracking API raises. */
+export const ERROR_CODES = [
+  "INVALID_PARAMETER_VALUE",
+  "RESOURCE_DOES_NOT_EXIST",
+  "RESOURCE_ALREADY_EXISTS",
+  "INVALID_STATE",
+  "INTERNAL_ERROR",
+] as const;
+
+/** One of {@linkcode ERROR_CODES}. */
+export type ErrorCode = typeof ERROR_CODES[number];
+
+/**
+ * A tracking condition a caller may want to catch: bad input, an unknown run or experiment, a
+ * run in the wrong state, or a malformed store. `code` mirrors MLflow's error code; a failure
+ * underneath (an OS error, a YAML error) is kept in `cause`.
+ *
+ * @example Catching an unknown run
+ * ```ts
+ * import { MlflowError } from "./errors.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const err = new MlflowError("RESOURCE_DOES_NOT_EXIST", "Run 'abc' not found");
+ * assert.ok(err instanceof Error);
+ * assert.equal(err.code, "RESOURCE_DOES_NOT_EXIST");
+ * ```
+ */
+export class MlflowError extends Error {
+  /** MLflow's error code for this condition. */
+  readonly code: ErrorCode;
+
+  /** Makes an error with MLflow's `code` and a message naming what was wrong. */
+  constructor(code: ErrorCode, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "MlflowError";
+    this.code = code;
+  }
+}
+
+/** Shorthand for an `INVALID_PARAMETER_VALUE` error. */
+export function invalid(message: string, cause?: unknown): MlflowError {
+  return new MlflowError("INVALID_PARAMETER_VALUE", message, cause ? { cause } : undefined);
+}
+
+/** Shorthand for a `RESOURCE_DOES_NOT_EXIST` error. */
+export function notFound(message: string): MlflowError {
+  return new MlflowError("RESOURCE_DOES_NOT_EXIST", message);
+}

@@ -1,0 +1,617 @@
+/**
+ * MLflow's fluent tracking API in camelCase: a tracking URI, an active experiment and a stack of
+ * active runs, over a {@linkcode FileStore}. Every call that does I/O returns a Promise that
+ * resolves once the data has been handed to the operating system (so a killed kernel loses
+ * nothing already logged).
+ *
+ * @module
+ */
+
+import { dirname, join, resolve } from "node:path";
+import { userInfo } from "node:os";
+import { MlflowError, notFound } from "./errors.ts";
+import type { Experiment, FileInfo, Metric, RunStatus } from "./entities.ts";
+import { Run, RunList } from "./run.ts";
+import { FileStore, uriToPath, type ViewType } from "./store.ts";
+import { printable } from "./validation.ts";
+
+let trackingUri: string | undefined;
+let activeExperimentId: string | undefined;
+const stores = new Map<string, FileStore>();
+const runStack: Run[] = [];
+
+function isDir(path: string): boolean {
+  try {
+    return Deno.statSync(path).isDirectory;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The store used when nothing is set: `MLFLOW_TRACKING_URI`, else the `mlruns/` of the project
+ * the process runs in — the nearest folder upwards holding `mlruns/`, or the nearest holding
+ * `deno.json` or `.git` — so a notebook started in `notebooks/` logs into the repository's
+ * top-level `mlruns/`.
+ */
+function defaultTrackingPath(): string {
+  const env = Deno.env.get("MLFLOW_TRACKING_URI");
+  if (env) return uriToPath(env);
+  const cwd = Deno.cwd();
+  let projectRoot: string | undefined;
+  for (let dir = cwd;; dir = dirname(dir)) {
+    if (isDir(join(dir, "mlruns"))) return join(dir, "mlruns");
+    if (!projectRoot && (exists(join(dir, ".git")) || exists(join(dir, "deno.json")))) {
+      projectRoot = dir;
+    }
+    if (dirname(dir) === dir) break;
+  }
+  return join(projectRoot ?? cwd, "mlruns");
+}
+
+function exists(path: string): boolean {
+  try {
+    Deno.statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Sets where runs are recorded: a folder path (relative to the current folder) or a `file:` URI.
+ *
+ * @example
+ * ```ts
+ * import { getTrackingUri, setTrackingUri } from "./fluent.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const dir = await Deno.makeTempDir();
+ * setTrackingUri(dir);
+ * assert.equal(getTrackingUri(), `file://${dir}`);
+ * ```
+ */
+export function setTrackingUri(uri: string): void {
+  const path = uriToPath(uri);
+  trackingUri = "file://" + path;
+  activeExperimentId = undefined;
+}
+
+/** The current tracking URI, as a `file:` URI of an absolute path. */
+export function getTrackingUri(): string {
+  return trackingUri ?? "file://" + defaultTrackingPath();
+}
+
+/** The store behind the current tracking URI. */
+export function getStore(): FileStore {
+  const path = uriToPath(getTrackingUri());
+  let store = stores.get(path);
+  if (!store) {
+    store = new FileStore(path);
+    stores.set(path, store);
+  }
+  return store;
+}
+
+// ------------------------------------------------------------------ experiments
+
+/**
+ * Makes `name` the active experiment, creating it if missing, and returns it. A deleted
+ * experiment of that name is an error, as in MLflow.
+ *
+ * @example
+ * ```ts
+ * import { setExperiment, setTrackingUri } from "./fluent.ts";
+ * import assert from "node:assert/strict";
+ *
+ * setTrackingUri(await Deno.makeTempDir());
+ * const exp = await setExperiment("k-neighbours");
+ * assert.equal(exp.name, "k-neighbours");
+ * assert.equal((await setExperiment("k-neighbours")).experimentId, exp.experimentId);
+ * ```
+ */
+export async function setExperiment(name: string): Promise<Experiment> {
+  await Promise.resolve();
+  const store = getStore();
+  store.ensureRoot();
+  let exp = store.getExperimentByName(name);
+  if (!exp) {
+    try {
+      exp = store.getExperiment(store.createExperiment(name));
+    } catch (e) {
+      // Another process created it between our look-up and our create.
+      if (!(e instanceof MlflowError && e.code === "RESOURCE_ALREADY_EXISTS")) throw e;
+      exp = store.getExperimentByName(name)!;
+    }
+  }
+  if (exp.lifecycleStage === "deleted") {
+    throw new MlflowError(
+      "INVALID_STATE",
+      `Cannot set a deleted experiment '${name}' as the active experiment. You can restore ` +
+        `the experiment, or permanently delete the experiment to create a new one.`,
+    );
+  }
+  activeExperimentId = exp.experimentId;
+  return exp;
+}
+
+/** Creates an experiment and returns its id; the name must be new. */
+export async function createExperiment(
+  name: string,
+  tags: Record<string, string> = {},
+): Promise<string> {
+  await Promise.resolve();
+  return getStore().createExperiment(name, tags);
+}
+
+/** The experiment with this name (active or deleted), or null. */
+export async function getExperimentByName(name: string): Promise<Experiment | null> {
+  await Promise.resolve();
+  return getStore().getExperimentByName(name);
+}
+
+/** The experiment with this id; throws RESOURCE_DOES_NOT_EXIST. */
+export async function getExperiment(experimentId: string): Promise<Experiment> {
+  await Promise.resolve();
+  return getStore().getExperiment(experimentId);
+}
+
+/** Options of {@linkcode searchExperiments}. */
+export interface SearchExperimentsOptions {
+  /** Active, deleted or all experiments. @default "ACTIVE_ONLY" */
+  viewType?: ViewType;
+  /** Only experiments whose name matches this SQL LIKE pattern (e.g. `'rf%'`). */
+  nameLike?: string;
+  /** At most this many. @default 1000 */
+  maxResults?: number;
+}
+
+/** Experiments in MLflow's default order: creation time descending, then id. */
+export async function searchExperiments(
+  options: SearchExperimentsOptions = {},
+): Promise<Experiment[]> {
+  await Promise.resolve();
+  const { viewType = "ACTIVE_ONLY", maxResults = 1000, nameLike } = options;
+  const store = getStore();
+  store.ensureRoot();
+  let list = store.listExperiments(viewType);
+  if (nameLike !== undefined) {
+    const { likeToRegExp } = await import("./search.ts");
+    const re = likeToRegExp(nameLike, false);
+    list = list.filter((e) => re.test(e.name));
+  }
+  return list.sort((a, b) =>
+    (b.creationTime ?? 0) - (a.creationTime ?? 0) ||
+    (a.experimentId < b.experimentId ? -1 : a.experimentId > b.experimentId ? 1 : 0)
+  ).slice(0, maxResults);
+}
+
+function currentExperimentId(): string {
+  if (activeExperimentId) return activeExperimentId;
+  const id = Deno.env.get("MLFLOW_EXPERIMENT_ID");
+  if (id) return id;
+  return "0";
+}
+
+async function resolveExperimentId(): Promise<string> {
+  if (activeExperimentId) return activeExperimentId;
+  const name = Deno.env.get("MLFLOW_EXPERIMENT_NAME");
+  if (name && !Deno.env.get("MLFLOW_EXPERIMENT_ID")) return (await setExperiment(name)).experimentId;
+  return currentExperimentId();
+}
+
+// ------------------------------------------------------------------ run context
+
+let gitCommit: string | null | undefined;
+
+function gitCommitOf(dir: string): string | null {
+  if (gitCommit !== undefined) return gitCommit;
+  try {
+    const out = new Deno.Command("git", {
+      args: ["rev-parse", "HEAD"],
+      cwd: dir,
+      stdout: "piped",
+      stderr: "null",
+    }).outputSync();
+    const text = new TextDecoder().decode(out.stdout).trim();
+    gitCommit = out.code === 0 && /^[0-9a-f]{40,64}$/.test(text) ? text : null;
+  } catch {
+    gitCommit = null;
+  }
+  return gitCommit;
+}
+
+function currentUser(): string {
+  for (const v of ["LOGNAME", "USER", "LNAME", "USERNAME"]) {
+    const u = Deno.env.get(v);
+    if (u) return u;
+  }
+  try {
+    return userInfo().username;
+  } catch {
+    return "unknown";
+  }
+}
+
+/** Whether this code runs inside Deno's Jupyter kernel. */
+export function inJupyter(): boolean {
+  try {
+    // Outside `deno jupyter` the property exists but its getter throws.
+    return typeof (Deno as unknown as { jupyter?: unknown }).jupyter === "object";
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The tags MLflow's default context providers set: user, source name and type, and the git
+ * commit when the source is inside a git checkout. In a notebook the source is the notebook's
+ * path (`JPY_SESSION_NAME`, set by Jupyter) and the type `NOTEBOOK`; in a script, the script's
+ * path and `LOCAL`.
+ */
+export function contextTags(): Record<string, string> {
+  const tags: Record<string, string> = { "mlflow.user": currentUser() };
+  let sourceDir = Deno.cwd();
+  if (inJupyter()) {
+    const session = Deno.env.get("JPY_SESSION_NAME");
+    tags["mlflow.source.name"] = session ? resolve(session) : "<notebook>";
+    tags["mlflow.source.type"] = "NOTEBOOK";
+    if (session) sourceDir = dirname(resolve(session));
+  } else {
+    const main = Deno.mainModule;
+    tags["mlflow.source.name"] = main.startsWith("file:") ? uriToPath(main) : main;
+    tags["mlflow.source.type"] = "LOCAL";
+    if (main.startsWith("file:")) sourceDir = dirname(uriToPath(main));
+  }
+  const commit = gitCommitOf(sourceDir);
+  if (commit) tags["mlflow.source.git.commit"] = commit;
+  return tags;
+}
+
+// ------------------------------------------------------------------ runs
+
+/** Options of {@linkcode startRun}. */
+export interface StartRunOptions {
+  /** Display name; a random `<adjective>-<noun>-<n>` when omitted. */
+  runName?: string;
+  /** Resume this existing run instead of creating one. */
+  runId?: string;
+  /** Experiment to create the run in. @default the active experiment, else "0" (Default) */
+  experimentId?: string;
+  /** Start a child of the active run (otherwise an active run is an error). @default false */
+  nested?: boolean;
+  /** Extra tags. */
+  tags?: Record<string, unknown>;
+  /** Run description (markdown), stored as the `mlflow.note.content` tag. */
+  description?: string;
+}
+
+/**
+ * Starts a run (or resumes `runId`) and makes it active; logging calls then go to it. Starting
+ * a run while one is active needs `nested: true`, as in MLflow.
+ *
+ * @example
+ * ```ts
+ * import { endRun, getRun, logMetric, setTrackingUri, startRun } from "./fluent.ts";
+ * import assert from "node:assert/strict";
+ *
+ * setTrackingUri(await Deno.makeTempDir());
+ * const run = await startRun({ runName: "baseline" });
+ * await logMetric("accuracy", 0.91);
+ * await endRun();
+ * const back = await getRun(run.info.runId);
+ * assert.equal(back.info.status, "FINISHED");
+ * assert.equal(back.data.metrics.accuracy, 0.91);
+ * ```
+ */
+export async function startRun(options: StartRunOptions = {}): Promise<Run> {
+  await Promise.resolve();
+  const { nested = false } = options;
+  const parent = runStack[runStack.length - 1];
+  if (parent && !nested) {
+    throw new MlflowError(
+      "INVALID_STATE",
+      `Run with UUID ${parent.info.runId} is already active. To start a new run, first end the ` +
+        `current run with endRun(). To start a nested run, call startRun with nested: true`,
+    );
+  }
+  const store = getStore();
+  let run: Run;
+  if (options.runId !== undefined) {
+    const existing = store.getRun(options.runId);
+    if (options.experimentId !== undefined && options.experimentId !== existing.info.experimentId) {
+      throw new MlflowError(
+        "INVALID_PARAMETER_VALUE",
+        `Cannot start run with ID ${options.runId} because the active experiment ID does not ` +
+          `match the experiment ID of the run (${existing.info.experimentId})`,
+      );
+    }
+    if (existing.info.lifecycleStage !== "active") {
+      throw new MlflowError(
+        "INVALID_STATE",
+        `Cannot start run with ID ${options.runId} because it is in the deleted state.`,
+      );
+    }
+    store.updateRunInfo(options.runId, { status: "RUNNING", endTime: null });
+    const extra: Record<string, unknown> = { ...options.tags };
+    if (options.description !== undefined) extra["mlflow.note.content"] = options.description;
+    if (Object.keys(extra).length) store.logBatch(options.runId, { tags: extra });
+    run = store.getRun(options.runId);
+  } else {
+    const experimentId = options.experimentId ?? await resolveExperimentId();
+    const tags: Record<string, unknown> = { ...contextTags(), ...options.tags };
+    if (options.description !== undefined) tags["mlflow.note.content"] = options.description;
+    if (parent) tags["mlflow.parentRunId"] = parent.info.runId;
+    const userId = String(tags["mlflow.user"] ?? "unknown");
+    run = store.createRun({
+      experimentId,
+      userId,
+      tags,
+      ...(options.runName !== undefined ? { runName: options.runName } : {}),
+    });
+  }
+  runStack.push(run);
+  return run;
+}
+
+/**
+ * Ends the active run with `status` (FINISHED by default); does nothing when no run is active.
+ */
+export async function endRun(status: RunStatus = "FINISHED"): Promise<void> {
+  await Promise.resolve();
+  const run = runStack[runStack.length - 1];
+  if (!run) return;
+  getStore().updateRunInfo(run.info.runId, { status, endTime: Date.now() });
+  runStack.pop();
+}
+
+/** The active run, re-read from the store, or null. */
+export async function activeRun(): Promise<Run | null> {
+  await Promise.resolve();
+  const run = runStack[runStack.length - 1];
+  return run ? getStore().getRun(run.info.runId) : null;
+}
+
+/** The id of the active run, or null (no I/O). */
+export function activeRunId(): string | null {
+  return runStack[runStack.length - 1]?.info.runId ?? null;
+}
+
+/**
+ * Runs `fn` inside a run: the run ends FINISHED when `fn` resolves, FAILED when it throws (the
+ * error is rethrown). The callback form is what lets the status follow the outcome, which
+ * `using` cannot see.
+ *
+ * @example
+ * ```ts
+ * import { getRun, logParam, setTrackingUri, withRun } from "./fluent.ts";
+ * import assert from "node:assert/strict";
+ *
+ * setTrackingUri(await Deno.makeTempDir());
+ * const id = await withRun({ runName: "try" }, async (run) => {
+ *   await logParam("k", 5);
+ *   return run.info.runId;
+ * });
+ * assert.equal((await getRun(id)).info.status, "FINISHED");
+ * await assert.rejects(withRun({}, () => { throw new Error("boom"); }), /boom/);
+ * ```
+ */
+export async function withRun<T>(
+  options: StartRunOptions,
+  fn: (run: Run) => T | Promise<T>,
+): Promise<T> {
+  const run = await startRun(options);
+  let result: T;
+  try {
+    result = await fn(run);
+  } catch (e) {
+    await endRunById(run.info.runId, "FAILED");
+    throw e;
+  }
+  await endRunById(run.info.runId, "FINISHED");
+  return result;
+}
+
+/** Ends `runId` (and any runs started inside it that are still active). */
+async function endRunById(runId: string, status: RunStatus): Promise<void> {
+  const at = runStack.findIndex((r) => r.info.runId === runId);
+  if (at < 0) return; // ended already by the callback itself
+  while (runStack.length > at) await endRun(status);
+}
+
+async function targetRun(): Promise<string> {
+  const id = activeRunId();
+  if (id) return id;
+  // As MLflow does: logging with no active run starts one.
+  return (await startRun()).info.runId;
+}
+
+// ------------------------------------------------------------------ logging
+
+/** Logs one param on the active run (starting one if none); returns the value. */
+export async function logParam<T>(key: string, value: T): Promise<T> {
+  getStore().logBatch(await targetRun(), { params: { [key]: value } });
+  return value;
+}
+
+/** Logs several params at once on the active run. */
+export async function logParams(params: Record<string, unknown>): Promise<void> {
+  getStore().logBatch(await targetRun(), { params });
+}
+
+/** Where and when a metric point lies. */
+export interface MetricOptions {
+  /** Integer step. @default 0 */
+  step?: number;
+  /** Milliseconds since the epoch. @default Date.now() */
+  timestamp?: number;
+}
+
+/** Appends one point to a metric's history on the active run. */
+export async function logMetric(key: string, value: number, options: MetricOptions = {}): Promise<void> {
+  getStore().logBatch(await targetRun(), { metrics: [{ key, value, ...options }] });
+}
+
+/** Appends one point to each of several metrics, at the same step and time. */
+export async function logMetrics(
+  metrics: Record<string, number>,
+  options: MetricOptions = {},
+): Promise<void> {
+  const timestamp = options.timestamp ?? Date.now();
+  getStore().logBatch(await targetRun(), {
+    metrics: Object.entries(metrics).map(([key, value]) => ({ key, value, ...options, timestamp })),
+  });
+}
+
+/** Sets one tag on the active run. */
+export async function setTag(key: string, value: unknown): Promise<void> {
+  getStore().logBatch(await targetRun(), { tags: { [key]: value } });
+}
+
+/** Sets several tags on the active run. */
+export async function setTags(tags: Record<string, unknown>): Promise<void> {
+  getStore().logBatch(await targetRun(), { tags });
+}
+
+/** Removes a tag from the active run. */
+export async function deleteTag(key: string): Promise<void> {
+  getStore().deleteTag(await targetRun(), key);
+}
+
+/** Copies a local file into the active run's artifacts (under `artifactPath` if given). */
+export async function logArtifact(localPath: string, artifactPath?: string): Promise<void> {
+  await getStore().logArtifact(await targetRun(), localPath, artifactPath);
+}
+
+/** Copies a local folder's files into the active run's artifacts. */
+export async function logArtifacts(localDir: string, artifactPath?: string): Promise<void> {
+  await getStore().logArtifacts(await targetRun(), localDir, artifactPath);
+}
+
+/** Writes text as an artifact file of the active run, e.g. `logText(md, "notes/summary.md")`. */
+export async function logText(text: string, artifactFile: string): Promise<void> {
+  if (typeof text !== "string") {
+    throw new MlflowError("INVALID_PARAMETER_VALUE", `logText needs a string, got ${typeof text}`);
+  }
+  await getStore().writeArtifact(await targetRun(), artifactFile, text);
+}
+
+/**
+ * Writes an object as an artifact file of the active run: YAML for `.yaml`/`.yml` names, JSON
+ * (indented) otherwise — as MLflow's `log_dict` does.
+ */
+export async function logDict(obj: unknown, artifactFile: string): Promise<void> {
+  let text: string;
+  if (/\.ya?ml$/i.test(artifactFile)) {
+    const { stringify } = await import("yaml");
+    text = stringify(obj);
+  } else {
+    text = JSON.stringify(obj, null, 2);
+    if (text === undefined) {
+      throw new MlflowError("INVALID_PARAMETER_VALUE", `logDict cannot serialise ${typeof obj}`);
+    }
+  }
+  await getStore().writeArtifact(await targetRun(), artifactFile, text);
+}
+
+// ------------------------------------------------------------------ reading
+
+/** A run by id: info, params, latest metrics and tags. Throws RESOURCE_DOES_NOT_EXIST. */
+export async function getRun(runId: string): Promise<Run> {
+  await Promise.resolve();
+  return getStore().getRun(runId);
+}
+
+/** Options of {@linkcode searchRuns}. */
+export interface SearchRunsOptions {
+  /** Experiments to search by id. */
+  experimentIds?: string[];
+  /** Experiments to search by name (unknown names are an error). */
+  experimentNames?: string[];
+  /** MLflow filter, e.g. `metrics.test_accuracy > 0.9 and params.max_depth = '3'`. */
+  filter?: string;
+  /** MLflow order-by clauses, e.g. ``["metrics.`f1 score` DESC"]``. */
+  orderBy?: string[];
+  /** At most this many runs. @default 1000 */
+  maxResults?: number;
+  /** Which runs by lifecycle stage. @default "ACTIVE_ONLY" */
+  runViewType?: ViewType;
+}
+
+/**
+ * Searches runs with MLflow's filter and order-by grammar and returns them in MLflow's order,
+ * as a {@linkcode RunList} (a table in a notebook). Without experiments given, searches the
+ * active experiment. Malformed runs are skipped with a warning.
+ *
+ * @example
+ * ```ts
+ * import { logMetric, searchRuns, setTrackingUri, withRun } from "./fluent.ts";
+ * import assert from "node:assert/strict";
+ *
+ * setTrackingUri(await Deno.makeTempDir());
+ * for (const acc of [0.8, 0.95, 0.9]) {
+ *   await withRun({ runName: `acc-${acc}` }, () => logMetric("acc", acc));
+ * }
+ * const runs = await searchRuns({ filter: "metrics.acc > 0.85", orderBy: ["metrics.acc DESC"] });
+ * assert.deepEqual(runs.map((r) => r.info.runName), ["acc-0.95", "acc-0.9"]);
+ * ```
+ */
+export async function searchRuns(options: SearchRunsOptions = {}): Promise<RunList> {
+  await Promise.resolve();
+  const store = getStore();
+  store.ensureRoot();
+  const ids = [...(options.experimentIds ?? [])];
+  for (const name of options.experimentNames ?? []) {
+    const exp = store.getExperimentByName(name);
+    if (!exp) throw notFound(`Experiment '${printable(name)}' does not exist`);
+    ids.push(exp.experimentId);
+  }
+  if (ids.length === 0) ids.push(await resolveExperimentId());
+  const { runs } = store.searchRuns({
+    experimentIds: ids,
+    ...(options.filter !== undefined ? { filter: options.filter } : {}),
+    ...(options.orderBy !== undefined ? { orderBy: options.orderBy } : {}),
+    ...(options.maxResults !== undefined ? { maxResults: options.maxResults } : {}),
+    ...(options.runViewType !== undefined ? { runViewType: options.runViewType } : {}),
+  });
+  return RunList.fromRuns(runs);
+}
+
+/** A metric's full history on a run, in logging order. */
+export async function getMetricHistory(runId: string, key: string): Promise<Metric[]> {
+  await Promise.resolve();
+  return getStore().getMetricHistory(runId, key);
+}
+
+/** One level of a run's artifacts (or of the folder `path` inside them). */
+export async function listArtifacts(runId: string, path?: string): Promise<FileInfo[]> {
+  await Promise.resolve();
+  return getStore().listArtifacts(runId, path);
+}
+
+/** The local path of a run's artifact (or of its artifact folder). */
+export async function artifactPath(runId: string, path = ""): Promise<string> {
+  await Promise.resolve();
+  return getStore().artifactTarget(runId, path);
+}
+
+// Runs left active when the process exits end as MLflow's atexit hook ends them: FINISHED,
+// or FAILED after an uncaught error.
+let crashed = false;
+globalThis.addEventListener?.("error", () => {
+  crashed = true;
+});
+globalThis.addEventListener?.("unhandledrejection", () => {
+  crashed = true;
+});
+globalThis.addEventListener?.("unload", () => {
+  while (runStack.length) {
+    const run = runStack.pop()!;
+    try {
+      getStore().updateRunInfo(run.info.runId, {
+        status: crashed ? "FAILED" : "FINISHED",
+        endTime: Date.now(),
+      });
+    } catch { /* the store may be gone */ }
+  }
+});

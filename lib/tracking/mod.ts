@@ -1,0 +1,36 @@
+/**
+ * Experiment tracking in MLflow's file-store layout: the fluent API (`setExperiment`,
+ * `startRun`, `logParam`, `logMetric`, `searchRuns`, …), the store underneath, entities and the
+ * search grammar.
+ *
+ * @example Log a run and find it again
+ * ```ts
+ * import { logMetric, logParam, searchRuns, setExperiment, setTrackingUri, withRun } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * setTrackingUri(await Deno.makeTempDir());
+ * await setExperiment("demo");
+ * await withRun({ runName: "knn-5" }, async () => {
+ *   await logParam("n_neighbors", 5);
+ *   await logMetric("test_accuracy", 0.93);
+ * });
+ * const [best] = await searchRuns({ orderBy: ["metrics.test_accuracy DESC"] });
+ * assert.equal(best?.data.params.n_neighbors, "5");
+ * ```
+ *
+ * @module
+ */
+
+export * from "./entities.ts";
+export { type ErrorCode, MlflowError } from "./errors.ts";
+export * from "./fluent.ts";
+export { Run, RunList, runsTableHtml, type RunsTableOptions } from "./run.ts";
+export {
+  type Batch,
+  FileStore,
+  type MetricInput,
+  type SearchResult,
+  type SkippedRun,
+  type ViewType,
+} from "./store.ts";
+export { compileFilter, compileOrderBy, parseFilter, parseOrderBy } from "./search.ts";

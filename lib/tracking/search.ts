@@ -1,0 +1,483 @@
+/**
+ * MLflow's run search grammar (`mlflow/utils/search_utils.py`): AND-joined comparisons on
+ * `metrics.*`, `params.*`, `tags.*`, `attributes.*`, and `ORDER BY` clauses with MLflow's
+ * ordering rules (natural order start time descending then run id; missing values and NaN last).
+ *
+ * @module
+ */
+
+import { invalid } from "./errors.ts";
+import type { Run } from "./run.ts";
+
+/** The entity a search clause looks at. */
+export type EntityType = "metric" | "parameter" | "tag" | "attribute" | "dataset";
+
+const ENTITY_ALIASES: Record<string, EntityType> = {
+  metric: "metric",
+  metrics: "metric",
+  parameter: "parameter",
+  parameters: "parameter",
+  param: "parameter",
+  params: "parameter",
+  tag: "tag",
+  tags: "tag",
+  attribute: "attribute",
+  attributes: "attribute",
+  attr: "attribute",
+  run: "attribute",
+  dataset: "dataset",
+  datasets: "dataset",
+};
+const NUMERIC_ATTRIBUTES = new Set(["start_time", "end_time", "created", "Created"]);
+const SEARCHABLE_ATTRIBUTES = new Set([
+  "artifact_uri",
+  "end_time",
+  "run_id",
+  "run_name",
+  "start_time",
+  "status",
+  "user_id",
+  "created",
+  "Created",
+  "run name",
+  "Run name",
+  "Run Name",
+]);
+const ORDERABLE_ATTRIBUTES = new Set([
+  ...SEARCHABLE_ATTRIBUTES,
+  "experiment_id",
+].filter((a) => !["run name", "Run name", "Run Name"].includes(a)));
+
+function aliasAttribute(key: string): string {
+  if (key === "created" || key === "Created") return "start_time";
+  if (key === "run name" || key === "Run name" || key === "Run Name") return "run_name";
+  return key;
+}
+
+/** One parsed comparison. */
+export interface Clause {
+  /** Which part of a run it reads. */
+  type: EntityType;
+  /** The metric, param, tag or attribute name. */
+  key: string;
+  /** Upper-case comparator: `=`, `!=`, `<`, `LIKE`, `IN`, `IS NULL`, … */
+  comparator: string;
+  /** The right-hand side: a number, a string, a list of strings, or null for IS [NOT] NULL. */
+  value: number | string | string[] | null;
+}
+
+type Tok =
+  | { kind: "ident"; text: string }
+  | { kind: "string"; text: string; quote: "'" | '"' }
+  | { kind: "number"; text: string }
+  | { kind: "op"; text: string }
+  | { kind: "word"; text: string }
+  | { kind: "list"; items: string[] };
+
+function tokenize(filter: string): Tok[] {
+  const toks: Tok[] = [];
+  let i = 0;
+  const n = filter.length;
+  const fail = (what: string): never => {
+    throw invalid(`Invalid filter '${filter}': ${what} at position ${i}`);
+  };
+  const readQuoted = (q: string): string => {
+    const start = i;
+    i++;
+    while (i < n) {
+      if (filter[i] === "\\" && q !== "`") i += 2;
+      else if (filter[i] === q && filter[i + 1] === q && q !== "`") i += 2;
+      else if (filter[i] === q) break;
+      else i++;
+    }
+    if (i >= n) fail(`unterminated ${q}-quoted text`);
+    i++;
+    return filter.slice(start, i);
+  };
+  while (i < n) {
+    const c = filter[i]!;
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
+    if (c === "'" || c === '"') {
+      const text = readQuoted(c);
+      toks.push({ kind: "string", text: text.slice(1, -1), quote: c });
+      continue;
+    }
+    if (c === "(") {
+      i++;
+      const items: string[] = [];
+      for (;;) {
+        while (i < n && /\s/.test(filter[i]!)) i++;
+        if (filter[i] === ")") break;
+        if (filter[i] !== "'" && filter[i] !== '"') fail("expected a quoted string in the list");
+        items.push(readQuoted(filter[i]!).slice(1, -1));
+        while (i < n && /\s/.test(filter[i]!)) i++;
+        if (filter[i] === ",") i++;
+        else if (filter[i] !== ")") fail("expected ',' or ')' in the list");
+      }
+      i++;
+      toks.push({ kind: "list", items });
+      continue;
+    }
+    const op = /^(>=|<=|!=|<>|==|=|>|<)/.exec(filter.slice(i));
+    if (op) {
+      toks.push({ kind: "op", text: op[1]! });
+      i += op[1]!.length;
+      continue;
+    }
+    const num = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?(?![\w.`])/.exec(filter.slice(i));
+    if (num) {
+      toks.push({ kind: "number", text: num[0] });
+      i += num[0].length;
+      continue;
+    }
+    if (/[\p{L}_`]/u.test(c)) {
+      // An identifier: dotted words and backticked or double-quoted parts, no spaces.
+      const start = i;
+      for (;;) {
+        if (filter[i] === "`") readQuoted("`");
+        else if (filter[i] === '"' && filter[i - 1] === ".") readQuoted('"');
+        else {
+          const w = /^[\p{L}\p{N}_]+/u.exec(filter.slice(i));
+          if (!w) fail("expected a name");
+          i += w![0].length;
+        }
+        if (filter[i] === ".") i++;
+        else break;
+      }
+      const text = filter.slice(start, i);
+      if (/^(and|or|not|like|ilike|in|is|null)$/i.test(text)) {
+        toks.push({ kind: "word", text: text.toUpperCase() });
+      } else toks.push({ kind: "ident", text });
+      if (i < n && !/[\s=<>!(]/.test(filter[i]!)) {
+        fail(`unexpected '${filter[i]}' after '${text}' (quote names with special characters in backticks)`);
+      }
+      continue;
+    }
+    fail(`unexpected character '${c}'`);
+  }
+  return toks;
+}
+
+function stripKeyQuotes(key: string): string {
+  if (key.length >= 2 && ((key[0] === "`" && key.endsWith("`")) || (key[0] === '"' && key.endsWith('"')))) {
+    return key.slice(1, -1);
+  }
+  return key;
+}
+
+/** Splits `entity.key` at the first dot; a bare name is an attribute. */
+function parseIdentifier(text: string, validAttributes: Set<string>, source: string) {
+  const dot = text.startsWith("`") ? text.indexOf("`.", 1) + 1 : text.indexOf(".");
+  let entity = "attribute";
+  let key = text;
+  if (dot > 0) {
+    entity = stripKeyQuotes(text.slice(0, dot));
+    key = text.slice(dot + 1);
+  }
+  const type = ENTITY_ALIASES[stripKeyQuotes(entity)];
+  if (!type) {
+    throw invalid(
+      `Invalid entity type '${entity}' in '${source}'. Valid values are ` +
+        `['metric', 'parameter', 'tag', 'attribute', 'dataset']`,
+    );
+  }
+  key = stripKeyQuotes(key);
+  if (type === "attribute" && !validAttributes.has(key)) {
+    throw invalid(
+      `Invalid attribute key '${key}' specified. Valid keys are ` +
+        `'${[...validAttributes].sort().join("', '")}'`,
+    );
+  }
+  if (type === "dataset" && !["name", "digest", "context"].includes(key)) {
+    throw invalid(`Invalid dataset key '${key}' specified. Valid keys are 'name', 'digest', 'context'`);
+  }
+  return { type, key };
+}
+
+const METRIC_OPS = new Set([">", ">=", "!=", "=", "<", "<="]);
+const STRING_OPS = new Set(["!=", "=", "LIKE", "ILIKE", "IS NULL", "IS NOT NULL"]);
+const STRING_ATTR_OPS = new Set(["!=", "=", "LIKE", "ILIKE", "IN", "NOT IN"]);
+
+/** Parses a filter string into clauses, with MLflow's rules and error messages. */
+export function parseFilter(filter: string): Clause[] {
+  if (!filter || !filter.trim()) return [];
+  if (filter.includes(";")) {
+    throw invalid(`Search filter contained multiple expression '${filter}'. Provide AND-ed expression list.`);
+  }
+  const toks = tokenize(filter);
+  const clauses: Clause[] = [];
+  let i = 0;
+  while (i < toks.length) {
+    if (clauses.length > 0) {
+      const t = toks[i]!;
+      if (t.kind !== "word" || t.text !== "AND") {
+        throw invalid(
+          `Invalid clause(s) in filter string: '${"text" in t ? t.text : "(…)"}'` +
+            (t.kind === "word" && t.text === "OR" ? " (only AND is supported)" : ""),
+        );
+      }
+      i++;
+    }
+    const lhs = toks[i++];
+    if (!lhs || lhs.kind !== "ident") {
+      throw invalid(`Invalid filter '${filter}': expected a name like metrics.<key> after AND`);
+    }
+    const { type, key } = parseIdentifier(lhs.text, SEARCHABLE_ATTRIBUTES, filter);
+    let comparator: string;
+    const t1 = toks[i++];
+    if (t1?.kind === "op") comparator = t1.text;
+    else if (t1?.kind === "word" && t1.text === "IS") {
+      const t2 = toks[i++];
+      if (t2?.kind === "word" && t2.text === "NULL") comparator = "IS NULL";
+      else if (t2?.kind === "word" && t2.text === "NOT" && toks[i]?.kind === "word" && (toks[i] as { text: string }).text === "NULL") {
+        i++;
+        comparator = "IS NOT NULL";
+      } else throw invalid(`Invalid comparison clause in '${filter}': expected IS NULL or IS NOT NULL`);
+    } else if (t1?.kind === "word" && t1.text === "NOT" && toks[i]?.kind === "word" && (toks[i] as { text: string }).text === "IN") {
+      i++;
+      comparator = "NOT IN";
+    } else if (t1?.kind === "word" && ["LIKE", "ILIKE", "IN"].includes(t1.text)) comparator = t1.text;
+    else throw invalid(`Invalid comparison clause in '${filter}': expected a comparator after '${lhs.text}'`);
+
+    let value: Clause["value"] = null;
+    if (comparator !== "IS NULL" && comparator !== "IS NOT NULL") {
+      const v = toks[i++];
+      if (!v) throw invalid(`Invalid comparison clause in '${filter}': missing a value after ${comparator}`);
+      value = clauseValue(type, key, comparator, v);
+    }
+    checkComparator(type, key, comparator);
+    clauses.push({ type, key, comparator, value });
+  }
+  return clauses;
+}
+
+function clauseValue(type: EntityType, key: string, comparator: string, v: Tok): Clause["value"] {
+  if (type === "metric" || (type === "attribute" && NUMERIC_ATTRIBUTES.has(key))) {
+    if (v.kind !== "number") {
+      throw invalid(
+        `Expected numeric value type for ${type === "metric" ? "metric" : `numeric attribute: ${key}`}. ` +
+          `Found ${"text" in v ? v.text : "a list"}`,
+      );
+    }
+    return Number(v.text);
+  }
+  if (v.kind === "list") {
+    if (!(type === "attribute" && key === "run_id") && type !== "dataset") {
+      throw invalid(`Only ['run_id'] attributes support comparison with a list of quoted string values.`);
+    }
+    if (comparator !== "IN" && comparator !== "NOT IN") {
+      throw invalid(`A list of values needs IN or NOT IN, not ${comparator}`);
+    }
+    // MLflow drops listed run ids that are not lowercase.
+    return type === "attribute" ? v.items.filter((s) => s === s.toLowerCase() && s !== s.toUpperCase()) : v.items;
+  }
+  if (v.kind !== "string") {
+    throw invalid(
+      `Expected a quoted string value for ${type === "parameter" ? "param" : type} ` +
+        `(e.g. 'my-value'). Got value ${"text" in v ? v.text : ""}`,
+    );
+  }
+  return v.text;
+}
+
+function checkComparator(type: EntityType, key: string, comparator: string): void {
+  let valid: Set<string>;
+  if (type === "metric" || (type === "attribute" && NUMERIC_ATTRIBUTES.has(key))) valid = METRIC_OPS;
+  else if (type === "parameter" || type === "tag") valid = STRING_OPS;
+  else valid = STRING_ATTR_OPS;
+  if (!valid.has(comparator)) {
+    throw invalid(`Invalid comparator '${comparator}' for ${type} '${key}': not one of ${[...valid].join(", ")}`);
+  }
+}
+
+/** SQL LIKE as MLflow evaluates it in memory: `%` → any text, `_` → one character. */
+export function likeToRegExp(pattern: string, ignoreCase: boolean): RegExp {
+  let re = "";
+  for (const ch of pattern) {
+    if (ch === "%") re += "[^\\n]*";
+    else if (ch === "_") re += "[^\\n]";
+    else re += ch.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+  }
+  // Python's re.match anchors at the start; `$` also matches before a final newline.
+  const tail = pattern.endsWith("%") ? "" : "(?=\\n?$)";
+  return new RegExp(`^${re}${tail}`, ignoreCase ? "iu" : "u");
+}
+
+function attributeValue(run: Run, key: string): string | number | null {
+  const k = aliasAttribute(key);
+  switch (k) {
+    case "run_id":
+      return run.info.runId;
+    case "run_name":
+      return run.info.runName;
+    case "user_id":
+      return run.info.userId;
+    case "status":
+      return run.info.status;
+    case "start_time":
+      return run.info.startTime;
+    case "end_time":
+      return run.info.endTime;
+    case "artifact_uri":
+      return run.info.artifactUri;
+    case "experiment_id":
+      return run.info.experimentId;
+    case "lifecycle_stage":
+      return run.info.lifecycleStage;
+  }
+  return null;
+}
+
+function lookup(run: Run, type: EntityType, key: string): string | number | null {
+  switch (type) {
+    case "metric":
+      return key in run.data.metrics ? run.data.metrics[key]! : null;
+    case "parameter":
+      return key in run.data.params ? run.data.params[key]! : null;
+    case "tag":
+      return key in run.data.tags ? run.data.tags[key]! : null;
+    case "attribute":
+      return attributeValue(run, key);
+    default:
+      return null;
+  }
+}
+
+function matchClause(run: Run, c: Clause, likes: Map<Clause, RegExp>): boolean {
+  if (c.type === "dataset") return false; // runs logged here carry no dataset inputs
+  const lhs = lookup(run, c.type, c.key);
+  if (c.comparator === "IS NULL") return lhs === null;
+  if (c.comparator === "IS NOT NULL") return lhs !== null;
+  if (lhs === null) return false;
+  const rhs = c.value;
+  switch (c.comparator) {
+    case "=":
+      return lhs === rhs;
+    case "!=":
+      return lhs !== rhs;
+    case "<":
+      return (lhs as number) < (rhs as number);
+    case "<=":
+      return (lhs as number) <= (rhs as number);
+    case ">":
+      return (lhs as number) > (rhs as number);
+    case ">=":
+      return (lhs as number) >= (rhs as number);
+    case "LIKE":
+    case "ILIKE":
+      return likes.get(c)!.test(String(lhs));
+    case "IN":
+      return (rhs as string[]).includes(String(lhs));
+    case "NOT IN":
+      return !(rhs as string[]).includes(String(lhs));
+  }
+  return false;
+}
+
+/**
+ * Compiles a filter into a predicate over runs.
+ *
+ * @example
+ * ```ts
+ * import { compileFilter } from "./search.ts";
+ * import { Run } from "./run.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const run = new Run(
+ *   { runId: "a".repeat(32), experimentId: "0", runName: "rf-1", userId: "me", status: "FINISHED",
+ *     startTime: 0, endTime: 1, artifactUri: "", lifecycleStage: "active" },
+ *   { params: { max_depth: "3" }, metrics: { test_accuracy: 0.92 }, tags: { "mlflow.runName": "rf-1" } },
+ * );
+ * const keep = compileFilter(
+ *   "metrics.test_accuracy > 0.9 and params.max_depth = '3' and tags.mlflow.runName LIKE 'rf%'",
+ * );
+ * assert.equal(keep(run), true);
+ * assert.equal(compileFilter("attributes.status = 'FAILED'")(run), false);
+ * ```
+ */
+export function compileFilter(filter: string): (run: Run) => boolean {
+  const clauses = parseFilter(filter);
+  const likes = new Map<Clause, RegExp>();
+  for (const c of clauses) {
+    if (c.comparator === "LIKE" || c.comparator === "ILIKE") {
+      likes.set(c, likeToRegExp(String(c.value), c.comparator === "ILIKE"));
+    }
+  }
+  return (run) => clauses.every((c) => matchClause(run, c, likes));
+}
+
+/** One parsed ORDER BY clause. */
+export interface OrderBy {
+  /** Which part of a run it reads. */
+  type: EntityType;
+  /** The metric, param, tag or attribute name. */
+  key: string;
+  /** ASC (true) or DESC. */
+  ascending: boolean;
+}
+
+/** Parses `"<entity>.<key> [ASC|DESC]"`, backticks or double quotes around keys allowed. */
+export function parseOrderBy(clause: string): OrderBy {
+  const m = /^\s*(.+?)(?:\s+(asc|desc))?\s*$/i.exec(clause);
+  if (!m || !m[1]) throw invalid(`Invalid order_by clause '${clause}'. Could not be parsed.`);
+  let ident = m[1];
+  // Inside backticks spaces are part of the key; outside, one identifier and one direction.
+  const unquoted = ident.replace(/`[^`]*`|"[^"]*"/g, "");
+  if (/\s/.test(unquoted)) throw invalid(`Invalid order_by clause '${clause}'. Could not be parsed.`);
+  ident = ident.trim();
+  const { type, key } = parseIdentifier(ident, ORDERABLE_ATTRIBUTES, clause);
+  if (type === "dataset") throw invalid(`Invalid order_by entity type 'dataset' in '${clause}'`);
+  return { type, key, ascending: (m[2] ?? "asc").toLowerCase() === "asc" };
+}
+
+/** Compares strings by code point, as Python does. */
+function comparePy(a: string | number, b: string | number): number {
+  if (typeof a === "number" && typeof b === "number") return a < b ? -1 : a > b ? 1 : 0;
+  const sa = String(a);
+  const sb = String(b);
+  if (sa === sb) return 0;
+  const ia = sa[Symbol.iterator]();
+  const ib = sb[Symbol.iterator]();
+  for (;;) {
+    const x = ia.next();
+    const y = ib.next();
+    if (x.done) return y.done ? 0 : -1;
+    if (y.done) return 1;
+    const cx = x.value.codePointAt(0)!;
+    const cy = y.value.codePointAt(0)!;
+    if (cx !== cy) return cx < cy ? -1 : 1;
+  }
+}
+
+/**
+ * Compiles ORDER BY clauses into a sort: natural order (start time descending, then run id
+ * ascending), then each clause applied as a stable sort from the last to the first, with
+ * missing values last and NaN just before them, in both directions.
+ */
+export function compileOrderBy(orderBy: string[]): (runs: Run[]) => Run[] {
+  const clauses = orderBy.map(parseOrderBy);
+  return (runs) => {
+    let out = [...runs].sort((a, b) =>
+      b.info.startTime - a.info.startTime || comparePy(a.info.runId, b.info.runId)
+    );
+    for (const { type, key, ascending } of [...clauses].reverse()) {
+      // Rank: 0 = a value, 1 = NaN, 2 = missing; values compared within rank 0.
+      const keyed = out.map((run) => {
+        const v = lookup(run, type, key);
+        const rank = v === null ? 2 : typeof v === "number" && Number.isNaN(v) ? 1 : 0;
+        return { run, v, rank };
+      });
+      keyed.sort((a, b) => {
+        if (a.rank !== b.rank) return a.rank - b.rank;
+        if (a.rank !== 0) return 0;
+        const c = comparePy(a.v!, b.v!);
+        return ascending ? c : -c;
+      });
+      out = keyed.map((k) => k.run);
+    }
+    return out;
+  };
+}

@@ -1,0 +1,196 @@
+/**
+ * MLflow's validation rules for keys, values and ids (`mlflow/utils/validation.py`), checked
+ * before anything touches disk.
+ *
+ * @module
+ */
+
+import { invalid } from "./errors.ts";
+
+/** Longest metric, param or tag key MLflow accepts. */
+export const MAX_KEY_LENGTH = 250;
+/** Longest param value; longer ones are truncated with a warning, as MLflow does by default. */
+export const MAX_PARAM_VALUE_LENGTH = 6000;
+/** Longest run tag value (MLflow's `log_batch` and SQL stores); longer ones are truncated. */
+export const MAX_TAG_VALUE_LENGTH = 8000;
+/** Longest experiment name. */
+export const MAX_EXPERIMENT_NAME_LENGTH = 500;
+
+// Python's `\w` on str is Unicode-aware: letters, digits (any script) and underscore.
+const KEY_CHARS = /^[/\p{L}\p{N}_.\- :]*$/u;
+const RUN_ID = /^[a-zA-Z0-9][\w-]{0,255}$/;
+const EXPERIMENT_ID = /^[a-zA-Z0-9][\w-]{0,63}$/;
+
+/** Python's `posixpath.normpath`, used by MLflow to reject keys that are not canonical paths. */
+export function normpath(path: string): string {
+  if (path === "") return ".";
+  const initial = path.startsWith("/") ? (path.startsWith("//") && !path.startsWith("///") ? 2 : 1) : 0;
+  const out: string[] = [];
+  for (const part of path.split("/")) {
+    if (part === "" || part === ".") continue;
+    if (part !== ".." || (!initial && out.length === 0) || out[out.length - 1] === "..") {
+      out.push(part);
+    } else if (out.length) {
+      out.pop();
+    }
+  }
+  const joined = "/".repeat(initial) + out.join("/");
+  return joined || ".";
+}
+
+function codePointLength(s: string): number {
+  let n = 0;
+  for (const _ of s) n++;
+  return n;
+}
+
+/**
+ * Checks a metric, param or tag key: MLflow's character set, a canonical relative path (no `..`,
+ * no leading `/`, no `//`, no trailing `/`), at most 250 characters, and path segments the file
+ * system can hold.
+ *
+ * @example
+ * ```ts
+ * import { validateKey } from "./validation.ts";
+ * import assert from "node:assert/strict";
+ *
+ * validateKey("metric", "val/loss");
+ * assert.throws(() => validateKey("metric", "../escape"), /Invalid metric name/);
+ * ```
+ */
+export function validateKey(kind: "metric" | "param" | "tag", key: unknown): asserts key is string {
+  if (typeof key !== "string") {
+    throw invalid(`Invalid ${kind} name: expected a string, got ${typeof key} ${String(key)}`);
+  }
+  if (!KEY_CHARS.test(key)) {
+    throw invalid(
+      `Invalid ${kind} name: '${printable(key)}'. Names may only contain alphanumerics, ` +
+        `underscores (_), dashes (-), periods (.), spaces ( ), colons (:) and slashes (/).`,
+    );
+  }
+  const norm = normpath(key);
+  if (norm !== key || norm === "." || norm.startsWith("..") || norm.startsWith("/")) {
+    throw invalid(
+      `Invalid ${kind} name: '${printable(key)}'. Names may be treated as files in certain ` +
+        `cases, and must not resolve to other names when treated as such. This name would ` +
+        `resolve to '${norm}'`,
+    );
+  }
+  if (codePointLength(key) > MAX_KEY_LENGTH) {
+    throw invalid(
+      `Invalid ${kind} name: '${key.slice(0, 40)}…' has ${codePointLength(key)} characters, ` +
+        `more than the limit of ${MAX_KEY_LENGTH}`,
+    );
+  }
+  for (const segment of key.split("/")) {
+    if (new TextEncoder().encode(segment).length > 255) {
+      throw invalid(
+        `Invalid ${kind} name: '${key.slice(0, 40)}…' has a path segment longer than 255 bytes, ` +
+          `which the file system cannot store`,
+      );
+    }
+  }
+}
+
+/** Shows control characters visibly in error messages. */
+export function printable(s: string): string {
+  return JSON.stringify(s).slice(1, -1);
+}
+
+/** Checks a run id's form (so it cannot escape the store as a path). */
+export function validateRunId(runId: unknown): asserts runId is string {
+  if (typeof runId !== "string" || !RUN_ID.test(runId)) {
+    throw invalid(`Invalid value '${printable(String(runId))}' for parameter 'run_id' supplied`);
+  }
+}
+
+/** Checks an experiment id's form (so it cannot escape the store as a path). */
+export function validateExperimentId(id: unknown): asserts id is string {
+  if (typeof id !== "string" || !EXPERIMENT_ID.test(id)) {
+    throw invalid(
+      `Invalid experiment ID: '${printable(String(id))}'. Experiment ids are decimal strings`,
+    );
+  }
+}
+
+/** Checks an experiment name: a non-empty string of at most 500 characters. */
+export function validateExperimentName(name: unknown): asserts name is string {
+  if (typeof name !== "string") {
+    throw invalid(`Invalid experiment name: expected a string, got ${typeof name}`);
+  }
+  if (name.trim() === "") throw invalid(`Invalid experiment name: '${name}' is empty`);
+  if (codePointLength(name) > MAX_EXPERIMENT_NAME_LENGTH) {
+    throw invalid(
+      `Invalid experiment name: ${codePointLength(name)} characters exceeds the limit of ` +
+        `${MAX_EXPERIMENT_NAME_LENGTH}`,
+    );
+  }
+  if (name.includes("\0")) throw invalid(`Invalid experiment name: contains a NUL character`);
+}
+
+/** Checks a metric value: any number (NaN and ±Infinity included), but not a boolean or string. */
+export function validateMetricValue(key: string, value: unknown): asserts value is number {
+  if (typeof value !== "number") {
+    throw invalid(
+      `Got invalid value ${printable(String(value))} (${typeof value}) for metric '${key}'. ` +
+        `Please specify value as a valid double (64-bit floating point)`,
+    );
+  }
+}
+
+/** Checks a metric step: an integer (negative allowed, as in MLflow). */
+export function validateStep(key: string, step: unknown): asserts step is number {
+  if (typeof step !== "number" || !Number.isSafeInteger(step)) {
+    throw invalid(
+      `Got invalid step ${printable(String(step))} for metric '${key}'. Steps are integers`,
+    );
+  }
+}
+
+/** Checks a metric timestamp: a non-negative integer of milliseconds since the epoch. */
+export function validateTimestamp(key: string, timestamp: unknown): asserts timestamp is number {
+  if (typeof timestamp !== "number" || !Number.isSafeInteger(timestamp) || timestamp < 0) {
+    throw invalid(
+      `Got invalid timestamp ${
+        printable(String(timestamp))
+      } for metric '${key}'. Timestamps are non-negative integers (milliseconds since the epoch)`,
+    );
+  }
+}
+
+/**
+ * Turns a param or tag value into its stored text: strings as they are, numbers, booleans and
+ * bigints with `String()`, `null`/`undefined` as the empty string (as MLflow stores `None`);
+ * objects are refused, since their text would not be what the caller meant.
+ */
+export function stringifyValue(kind: "param" | "tag", key: string, value: unknown): string {
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "boolean" || typeof value === "bigint") {
+    return String(value);
+  }
+  if (value === null || value === undefined) return "";
+  throw invalid(
+    `Invalid value for ${kind} '${key}': expected a string, number or boolean, got ${typeof value}`,
+  );
+}
+
+/**
+ * Truncates an over-long value to `limit` characters with a warning, as MLflow does while
+ * `MLFLOW_TRUNCATE_LONG_VALUES` is true (its default); with `MLFLOW_TRUNCATE_LONG_VALUES=false`
+ * it refuses the value instead.
+ */
+export function limitValue(kind: "param" | "tag", key: string, value: string, limit: number): string {
+  const chars = [...value];
+  if (chars.length <= limit) return value;
+  const setting = Deno.env.get("MLFLOW_TRUNCATE_LONG_VALUES")?.toLowerCase();
+  if (setting === "false" || setting === "0") {
+    throw invalid(
+      `Param or tag value length exceeded the maximum length of ${limit}: ${kind} '${key}' has ` +
+        `${chars.length} characters`,
+    );
+  }
+  console.warn(
+    `Truncated the value of ${kind} '${key}' from ${chars.length} to ${limit} characters`,
+  );
+  return chars.slice(0, limit).join("");
+}
