@@ -8,10 +8,11 @@
  * @module
  */
 
-import { dirname, fromFileUrl, join, toFileUrl } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { type BenchRow, toMarkdown } from "./_table.ts";
 
-const here = dirname(fromFileUrl(import.meta.url));
+const here = dirname(fileURLToPath(import.meta.url));
 const only = Deno.args;
 const files = [...Deno.readDirSync(here)]
   .map((e) => e.name)
@@ -22,7 +23,7 @@ const files = [...Deno.readDirSync(here)]
 const rows: BenchRow[] = [];
 for (const file of files) {
   console.error(`bench: ${file} …`);
-  const mod = await import(toFileUrl(join(here, file)).href) as { run(): Promise<BenchRow[]> };
+  const mod = await import(pathToFileURL(join(here, file)).href) as { run(): Promise<BenchRow[]> };
   rows.push(...await mod.run());
 }
 const table = toMarkdown(rows);

@@ -10,10 +10,11 @@
  */
 
 import { createHash } from "node:crypto";
-import { dirname, fromFileUrl, join } from "node:path";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 
 /** The repository root (the folder holding `deno.json`). */
-export const REPO_ROOT: string = dirname(dirname(fromFileUrl(import.meta.url)));
+export const REPO_ROOT: string = dirname(dirname(fileURLToPath(import.meta.url)));
 /** The virtual environment's folder. */
 export const VENV_DIR: string = join(REPO_ROOT, ".venv");
 /** The virtual environment's Python interpreter. */

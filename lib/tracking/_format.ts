@@ -5,7 +5,7 @@
  * @module
  */
 
-import { parse as parseYamlDocument } from "yaml";
+import { isMap, isScalar, parseDocument } from "yaml";
 
 /** A scalar in a meta.yaml mapping as this module writes it. */
 export type YamlScalar = string | number | null | never[];
@@ -23,7 +23,9 @@ export function dumpYaml(doc: Record<string, YamlScalar>): string {
     if (v === null || v === undefined) text = "null";
     else if (Array.isArray(v)) text = "[]";
     else if (typeof v === "number") {
-      if (!Number.isSafeInteger(v)) throw new RangeError(`Cannot write ${key}: ${v} is not an integer`);
+      if (!Number.isSafeInteger(v)) {
+        throw new RangeError(`Cannot write ${key}: ${v} is not an integer`);
+      }
       text = String(v);
     } else text = JSON.stringify(v);
     out += `${key}: ${text}\n`;
@@ -42,12 +44,24 @@ const SIMPLE_LINE = /^([A-Za-z_][A-Za-z0-9_]*): ?(.*)$/;
 export function parseYaml(text: string): Record<string, unknown> | null {
   const fast = parseFlat(text);
   if (fast !== undefined) return fast;
-  const doc = parseYamlDocument(text, { schema: "failsafe" }) as unknown;
-  if (doc === null || doc === undefined || doc === "") return null;
-  if (typeof doc !== "object" || Array.isArray(doc)) {
-    throw new SyntaxError("meta.yaml does not hold a mapping");
+  const doc = parseDocument(text, { schema: "failsafe" });
+  if (doc.errors.length) throw new SyntaxError(`meta.yaml: ${doc.errors[0]!.message}`);
+  const contents = doc.contents;
+  if (contents === null || (isScalar(contents) && contents.value === "")) return null;
+  if (!isMap(contents)) throw new SyntaxError("meta.yaml does not hold a mapping");
+  const out: Record<string, unknown> = {};
+  for (const item of contents.items) {
+    const key = isScalar(item.key) ? String(item.key.value) : String(item.key);
+    const v = item.value;
+    if (v === null || v === undefined) out[key] = null;
+    else if (isScalar(v)) {
+      // Failsafe keeps every scalar as text; a plain null/~ is YAML's null all the same.
+      out[key] = v.type === "PLAIN" && /^(null|Null|NULL|~|)$/.test(String(v.value))
+        ? null
+        : String(v.value);
+    } else out[key] = (v as { toJSON(): unknown }).toJSON();
   }
-  return doc as Record<string, unknown>;
+  return out;
 }
 
 function parseFlat(text: string): Record<string, unknown> | null | undefined {

@@ -196,7 +196,9 @@ function currentExperimentId(): string {
 async function resolveExperimentId(): Promise<string> {
   if (activeExperimentId) return activeExperimentId;
   const name = Deno.env.get("MLFLOW_EXPERIMENT_NAME");
-  if (name && !Deno.env.get("MLFLOW_EXPERIMENT_ID")) return (await setExperiment(name)).experimentId;
+  if (name && !Deno.env.get("MLFLOW_EXPERIMENT_ID")) {
+    return (await setExperiment(name)).experimentId;
+  }
   return currentExperimentId();
 }
 
@@ -448,7 +450,11 @@ export interface MetricOptions {
 }
 
 /** Appends one point to a metric's history on the active run. */
-export async function logMetric(key: string, value: number, options: MetricOptions = {}): Promise<void> {
+export async function logMetric(
+  key: string,
+  value: number,
+  options: MetricOptions = {},
+): Promise<void> {
   getStore().logBatch(await targetRun(), { metrics: [{ key, value, ...options }] });
 }
 

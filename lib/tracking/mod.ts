@@ -24,7 +24,7 @@
 export * from "./entities.ts";
 export { type ErrorCode, MlflowError } from "./errors.ts";
 export * from "./fluent.ts";
-export { Run, RunList, runsTableHtml, type RunsTableOptions } from "./run.ts";
+export { JUPYTER_DISPLAY, Run, RunList, runsTableHtml, type RunsTableOptions } from "./run.ts";
 export {
   type Batch,
   FileStore,

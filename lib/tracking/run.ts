@@ -7,13 +7,18 @@
 
 import type { RunData, RunInfo } from "./entities.ts";
 
-const JUPYTER_DISPLAY = Symbol.for("Jupyter.display");
+/**
+ * The symbol Deno's Jupyter kernel looks for: an object with a method under it is shown with
+ * the MIME bundle that method returns when it is a cell's last expression.
+ */
+export const JUPYTER_DISPLAY: unique symbol = Symbol.for("Jupyter.display");
 const INSPECT = Symbol.for("Deno.customInspect");
 
 /** Escapes text for HTML. */
 export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) =>
-    ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!
+  return s.replace(
+    /[&<>"']/g,
+    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!,
   );
 }
 
@@ -22,7 +27,9 @@ export function formatMetric(v: number): string {
   if (Number.isNaN(v)) return "NaN";
   if (!Number.isFinite(v)) return v > 0 ? "∞" : "−∞";
   if (Number.isInteger(v)) return String(v);
-  return Math.abs(v) >= 1e-3 && Math.abs(v) < 1e6 ? String(Number(v.toFixed(4))) : v.toExponential(3);
+  return Math.abs(v) >= 1e-3 && Math.abs(v) < 1e6
+    ? String(Number(v.toFixed(4)))
+    : v.toExponential(3);
 }
 
 function formatTime(ms: number | null): string {
@@ -49,7 +56,7 @@ const STATUS_COLOURS: Record<RunInfo["status"], string> = {
  *
  * @example
  * ```ts
- * import { Run } from "./run.ts";
+ * import { JUPYTER_DISPLAY, Run } from "./run.ts";
  * import assert from "node:assert/strict";
  *
  * const run = new Run(
@@ -57,8 +64,8 @@ const STATUS_COLOURS: Record<RunInfo["status"], string> = {
  *     startTime: 0, endTime: 1000, artifactUri: "file:///tmp/a", lifecycleStage: "active" },
  *   { params: { n_neighbors: "5" }, metrics: { test_accuracy: 0.93 }, tags: {} },
  * );
- * const bundle = run[Symbol.for("Jupyter.display")]();
- * assert.match(bundle["text/html"], /knn-5/);
+ * const bundle = run[JUPYTER_DISPLAY]();
+ * assert.match(bundle["text/html"]!, /knn-5/);
  * assert.match(String(run), /test_accuracy=0.93/);
  * ```
  */
@@ -148,7 +155,9 @@ export function runsTableHtml(runs: readonly Run[], options: RunsTableOptions = 
   ).join("");
   return `<table class="mlflow-runs" style="border-collapse:collapse;font-size:12px">` +
     `<thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>` +
-    `<div style="color:#666;font-size:11px">${runs.length} run${runs.length === 1 ? "" : "s"}</div>`;
+    `<div style="color:#666;font-size:11px">${runs.length} run${
+      runs.length === 1 ? "" : "s"
+    }</div>`;
 }
 
 /**
@@ -157,12 +166,12 @@ export function runsTableHtml(runs: readonly Run[], options: RunsTableOptions = 
  *
  * @example
  * ```ts
- * import { RunList } from "./run.ts";
+ * import { JUPYTER_DISPLAY, RunList } from "./run.ts";
  * import assert from "node:assert/strict";
  *
  * const list = RunList.fromRuns([]);
  * assert.equal(list.length, 0);
- * assert.match(list[Symbol.for("Jupyter.display")]()["text/html"], /0 runs/);
+ * assert.match(list[JUPYTER_DISPLAY]()["text/html"]!, /0 runs/);
  * ```
  */
 export class RunList extends Array<Run> {

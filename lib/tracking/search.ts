@@ -152,7 +152,11 @@ function tokenize(filter: string): Tok[] {
         toks.push({ kind: "word", text: text.toUpperCase() });
       } else toks.push({ kind: "ident", text });
       if (i < n && !/[\s=<>!(]/.test(filter[i]!)) {
-        fail(`unexpected '${filter[i]}' after '${text}' (quote names with special characters in backticks)`);
+        fail(
+          `unexpected '${
+            filter[i]
+          }' after '${text}' (quote names with special characters in backticks)`,
+        );
       }
       continue;
     }
@@ -162,7 +166,10 @@ function tokenize(filter: string): Tok[] {
 }
 
 function stripKeyQuotes(key: string): string {
-  if (key.length >= 2 && ((key[0] === "`" && key.endsWith("`")) || (key[0] === '"' && key.endsWith('"')))) {
+  if (
+    key.length >= 2 &&
+    ((key[0] === "`" && key.endsWith("`")) || (key[0] === '"' && key.endsWith('"')))
+  ) {
     return key.slice(1, -1);
   }
   return key;
@@ -192,7 +199,9 @@ function parseIdentifier(text: string, validAttributes: Set<string>, source: str
     );
   }
   if (type === "dataset" && !["name", "digest", "context"].includes(key)) {
-    throw invalid(`Invalid dataset key '${key}' specified. Valid keys are 'name', 'digest', 'context'`);
+    throw invalid(
+      `Invalid dataset key '${key}' specified. Valid keys are 'name', 'digest', 'context'`,
+    );
   }
   return { type, key };
 }
@@ -205,7 +214,9 @@ const STRING_ATTR_OPS = new Set(["!=", "=", "LIKE", "ILIKE", "IN", "NOT IN"]);
 export function parseFilter(filter: string): Clause[] {
   if (!filter || !filter.trim()) return [];
   if (filter.includes(";")) {
-    throw invalid(`Search filter contained multiple expression '${filter}'. Provide AND-ed expression list.`);
+    throw invalid(
+      `Search filter contained multiple expression '${filter}'. Provide AND-ed expression list.`,
+    );
   }
   const toks = tokenize(filter);
   const clauses: Clause[] = [];
@@ -232,20 +243,35 @@ export function parseFilter(filter: string): Clause[] {
     else if (t1?.kind === "word" && t1.text === "IS") {
       const t2 = toks[i++];
       if (t2?.kind === "word" && t2.text === "NULL") comparator = "IS NULL";
-      else if (t2?.kind === "word" && t2.text === "NOT" && toks[i]?.kind === "word" && (toks[i] as { text: string }).text === "NULL") {
+      else if (
+        t2?.kind === "word" && t2.text === "NOT" && toks[i]?.kind === "word" &&
+        (toks[i] as { text: string }).text === "NULL"
+      ) {
         i++;
         comparator = "IS NOT NULL";
-      } else throw invalid(`Invalid comparison clause in '${filter}': expected IS NULL or IS NOT NULL`);
-    } else if (t1?.kind === "word" && t1.text === "NOT" && toks[i]?.kind === "word" && (toks[i] as { text: string }).text === "IN") {
+      } else {throw invalid(
+          `Invalid comparison clause in '${filter}': expected IS NULL or IS NOT NULL`,
+        );}
+    } else if (
+      t1?.kind === "word" && t1.text === "NOT" && toks[i]?.kind === "word" &&
+      (toks[i] as { text: string }).text === "IN"
+    ) {
       i++;
       comparator = "NOT IN";
-    } else if (t1?.kind === "word" && ["LIKE", "ILIKE", "IN"].includes(t1.text)) comparator = t1.text;
-    else throw invalid(`Invalid comparison clause in '${filter}': expected a comparator after '${lhs.text}'`);
+    } else if (t1?.kind === "word" && ["LIKE", "ILIKE", "IN"].includes(t1.text)) {
+      comparator = t1.text;
+    } else {throw invalid(
+        `Invalid comparison clause in '${filter}': expected a comparator after '${lhs.text}'`,
+      );}
 
     let value: Clause["value"] = null;
     if (comparator !== "IS NULL" && comparator !== "IS NOT NULL") {
       const v = toks[i++];
-      if (!v) throw invalid(`Invalid comparison clause in '${filter}': missing a value after ${comparator}`);
+      if (!v) {
+        throw invalid(
+          `Invalid comparison clause in '${filter}': missing a value after ${comparator}`,
+        );
+      }
       value = clauseValue(type, key, comparator, v);
     }
     checkComparator(type, key, comparator);
@@ -258,7 +284,9 @@ function clauseValue(type: EntityType, key: string, comparator: string, v: Tok):
   if (type === "metric" || (type === "attribute" && NUMERIC_ATTRIBUTES.has(key))) {
     if (v.kind !== "number") {
       throw invalid(
-        `Expected numeric value type for ${type === "metric" ? "metric" : `numeric attribute: ${key}`}. ` +
+        `Expected numeric value type for ${
+          type === "metric" ? "metric" : `numeric attribute: ${key}`
+        }. ` +
           `Found ${"text" in v ? v.text : "a list"}`,
       );
     }
@@ -266,13 +294,17 @@ function clauseValue(type: EntityType, key: string, comparator: string, v: Tok):
   }
   if (v.kind === "list") {
     if (!(type === "attribute" && key === "run_id") && type !== "dataset") {
-      throw invalid(`Only ['run_id'] attributes support comparison with a list of quoted string values.`);
+      throw invalid(
+        `Only ['run_id'] attributes support comparison with a list of quoted string values.`,
+      );
     }
     if (comparator !== "IN" && comparator !== "NOT IN") {
       throw invalid(`A list of values needs IN or NOT IN, not ${comparator}`);
     }
     // MLflow drops listed run ids that are not lowercase.
-    return type === "attribute" ? v.items.filter((s) => s === s.toLowerCase() && s !== s.toUpperCase()) : v.items;
+    return type === "attribute"
+      ? v.items.filter((s) => s === s.toLowerCase() && s !== s.toUpperCase())
+      : v.items;
   }
   if (v.kind !== "string") {
     throw invalid(
@@ -285,11 +317,16 @@ function clauseValue(type: EntityType, key: string, comparator: string, v: Tok):
 
 function checkComparator(type: EntityType, key: string, comparator: string): void {
   let valid: Set<string>;
-  if (type === "metric" || (type === "attribute" && NUMERIC_ATTRIBUTES.has(key))) valid = METRIC_OPS;
-  else if (type === "parameter" || type === "tag") valid = STRING_OPS;
+  if (type === "metric" || (type === "attribute" && NUMERIC_ATTRIBUTES.has(key))) {
+    valid = METRIC_OPS;
+  } else if (type === "parameter" || type === "tag") valid = STRING_OPS;
   else valid = STRING_ATTR_OPS;
   if (!valid.has(comparator)) {
-    throw invalid(`Invalid comparator '${comparator}' for ${type} '${key}': not one of ${[...valid].join(", ")}`);
+    throw invalid(
+      `Invalid comparator '${comparator}' for ${type} '${key}': not one of ${
+        [...valid].join(", ")
+      }`,
+    );
   }
 }
 
@@ -398,7 +435,7 @@ function matchClause(run: Run, c: Clause, likes: Map<Clause, RegExp>): boolean {
  * assert.equal(compileFilter("attributes.status = 'FAILED'")(run), false);
  * ```
  */
-export function compileFilter(filter: string): (run: Run) => boolean {
+export function compileFilter(filter: string): RunFilter {
   const clauses = parseFilter(filter);
   const likes = new Map<Clause, RegExp>();
   for (const c of clauses) {
@@ -406,7 +443,27 @@ export function compileFilter(filter: string): (run: Run) => boolean {
       likes.set(c, likeToRegExp(String(c.value), c.comparator === "ILIKE"));
     }
   }
-  return (run) => clauses.every((c) => matchClause(run, c, likes));
+  const keys = { metrics: new Set<string>(), params: new Set<string>(), tags: new Set<string>() };
+  for (const c of clauses) {
+    if (c.type === "metric") keys.metrics.add(c.key);
+    if (c.type === "parameter") keys.params.add(c.key);
+    if (c.type === "tag") keys.tags.add(c.key);
+  }
+  const test = (run: Run) => clauses.every((c) => matchClause(run, c, likes));
+  return Object.assign(test, { empty: clauses.length === 0, keys });
+}
+
+/**
+ * A compiled filter: a predicate over runs, plus the metric, param and tag keys it reads (so a
+ * store can load just those before deciding whether to load the whole run).
+ */
+export interface RunFilter {
+  /** Whether `run` satisfies every clause. */
+  (run: Run): boolean;
+  /** True when the filter has no clauses. */
+  empty: boolean;
+  /** The keys the clauses read, by kind. */
+  keys: { metrics: Set<string>; params: Set<string>; tags: Set<string> };
 }
 
 /** One parsed ORDER BY clause. */
@@ -426,7 +483,9 @@ export function parseOrderBy(clause: string): OrderBy {
   let ident = m[1];
   // Inside backticks spaces are part of the key; outside, one identifier and one direction.
   const unquoted = ident.replace(/`[^`]*`|"[^"]*"/g, "");
-  if (/\s/.test(unquoted)) throw invalid(`Invalid order_by clause '${clause}'. Could not be parsed.`);
+  if (/\s/.test(unquoted)) {
+    throw invalid(`Invalid order_by clause '${clause}'. Could not be parsed.`);
+  }
   ident = ident.trim();
   const { type, key } = parseIdentifier(ident, ORDERABLE_ATTRIBUTES, clause);
   if (type === "dataset") throw invalid(`Invalid order_by entity type 'dataset' in '${clause}'`);

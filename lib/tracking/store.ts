@@ -51,7 +51,7 @@ import {
   validateTimestamp,
 } from "./validation.ts";
 import { Run } from "./run.ts";
-import { compileFilter, compileOrderBy } from "./search.ts";
+import { compileFilter, compileOrderBy, type RunFilter } from "./search.ts";
 
 const TRASH = ".trash";
 const STAGING = ".staging.trash"; // ends in ".trash", so MLflow never lists it as an experiment
@@ -248,13 +248,21 @@ export class FileStore {
     this.#ready = true;
   }
 
+  #stagingReady = false;
+
   #stagingPath(): string {
+    if (!this.#stagingReady) {
+      Deno.mkdirSync(join(this.root, STAGING), { recursive: true });
+      this.#stagingReady = true;
+    }
     return join(this.root, STAGING, `${randomHex(8)}.tmp`);
   }
 
   /** Replaces a file atomically: write a temp file beside it, then rename over. */
   #atomicWrite(path: string, text: string): void {
-    const tmp = join(dirname(path), `.${basename(path)}.${randomHex(6)}.tmp`);
+    // The temp file lives in the store's staging folder (same file system), so readers never
+    // see it beside the real files.
+    const tmp = this.#stagingPath();
     try {
       Deno.writeTextFileSync(tmp, text);
       Deno.renameSync(tmp, path);
@@ -364,15 +372,13 @@ export class FileStore {
     }
     const tags: Record<string, string> = {};
     for (const key of walkFiles(join(dir, "tags"))) {
-      if (!basename(key).startsWith(".")) {
-        tags[key] = Deno.readTextFileSync(join(dir, "tags", key));
-      }
+      tags[key] = Deno.readTextFileSync(join(dir, "tags", key));
     }
     return {
       experimentId: id,
       name: strField(meta, "name"),
       artifactLocation: strField(meta, "artifact_location"),
-      lifecycleStage: (strField(meta, "lifecycle_stage", "active") as LifecycleStage),
+      lifecycleStage: strField(meta, "lifecycle_stage", "active") as LifecycleStage,
       creationTime: intField(meta, "creation_time"),
       lastUpdateTime: intField(meta, "last_update_time"),
       tags,
@@ -547,11 +553,11 @@ export class FileStore {
   #readRunData(dir: string): RunData {
     const params: Record<string, string> = {};
     for (const key of walkFiles(join(dir, "params"))) {
-      if (!basename(key).startsWith(".")) params[key] = Deno.readTextFileSync(join(dir, "params", key));
+      params[key] = Deno.readTextFileSync(join(dir, "params", key));
     }
     const tags: Record<string, string> = {};
     for (const key of walkFiles(join(dir, "tags"))) {
-      if (!basename(key).startsWith(".")) tags[key] = Deno.readTextFileSync(join(dir, "tags", key));
+      tags[key] = Deno.readTextFileSync(join(dir, "tags", key));
     }
     const metrics: Record<string, number> = {};
     for (const key of walkFiles(join(dir, "metrics"))) {
@@ -575,9 +581,13 @@ export class FileStore {
       return this.#readRun(dir);
     } catch (e) {
       if (e instanceof MlflowError) throw e;
-      throw new MlflowError("INTERNAL_ERROR", `Run '${runId}' is malformed: ${(e as Error).message}`, {
-        cause: e,
-      });
+      throw new MlflowError(
+        "INTERNAL_ERROR",
+        `Run '${runId}' is malformed: ${(e as Error).message}`,
+        {
+          cause: e,
+        },
+      );
     }
   }
 
@@ -637,10 +647,18 @@ export class FileStore {
     const params: [string, string][] = [];
     for (const [k, v] of Object.entries(batch.params ?? {})) {
       validateKey("param", k);
-      params.push([k, limitValue("param", k, stringifyValue("param", k, v), MAX_PARAM_VALUE_LENGTH)]);
+      params.push([
+        k,
+        limitValue("param", k, stringifyValue("param", k, v), MAX_PARAM_VALUE_LENGTH),
+      ]);
     }
-    const metrics: { key: string; value: number; timestamp: number; step: number; auto: boolean }[] =
-      [];
+    const metrics: {
+      key: string;
+      value: number;
+      timestamp: number;
+      step: number;
+      auto: boolean;
+    }[] = [];
     for (const m of batch.metrics ?? []) {
       validateKey("metric", m.key);
       validateMetricValue(m.key, m.value);
@@ -648,7 +666,13 @@ export class FileStore {
       validateStep(m.key, step);
       const timestamp = m.timestamp ?? now;
       validateTimestamp(m.key, timestamp);
-      metrics.push({ key: m.key, value: m.value, step, timestamp, auto: m.timestamp === undefined });
+      metrics.push({
+        key: m.key,
+        value: m.value,
+        step,
+        timestamp,
+        auto: m.timestamp === undefined,
+      });
     }
     const tags: [string, string][] = [];
     for (const [k, v] of Object.entries(batch.tags ?? {})) {
@@ -815,12 +839,16 @@ export class FileStore {
   }
 
   /** Writes `content` as the artifact file `artifactFile` (a path inside the run's artifacts). */
-  async writeArtifact(runId: string, artifactFile: string, content: string | Uint8Array): Promise<void> {
+  async writeArtifact(
+    runId: string,
+    artifactFile: string,
+    content: string | Uint8Array,
+  ): Promise<void> {
     const rel = validateArtifactPath(artifactFile, "artifact file");
     if (!rel) throw invalid(`Invalid artifact file '${artifactFile}': a file name is needed`);
     const target = this.artifactTarget(runId, rel);
     await Deno.mkdir(dirname(target), { recursive: true });
-    const tmp = join(dirname(target), `.${basename(target)}.${randomHex(6)}.tmp`);
+    const tmp = this.#stagingPath();
     if (typeof content === "string") await Deno.writeTextFile(tmp, content);
     else await Deno.writeFile(tmp, content);
     await Deno.rename(tmp, target);
@@ -840,7 +868,6 @@ export class FileStore {
     }
     const out: FileInfo[] = [];
     for (const e of entries) {
-      if (e.name.startsWith(".") && e.name.endsWith(".tmp")) continue;
       const full = join(dir, e.name);
       const p = relative(root, full).split("\\").join("/");
       if (e.isDirectory) out.push({ path: p, isDir: true });
@@ -880,14 +907,15 @@ export class FileStore {
           const wanted = runViewType === "ALL" ||
             (runViewType === "ACTIVE_ONLY") === (info.lifecycleStage === "active");
           if (!wanted) continue;
-          const data = this.#readRunData(dir);
-          if (!info.runName && data.tags["mlflow.runName"]) info.runName = data.tags["mlflow.runName"];
-          run = new Run(info, data);
+          if (!info.runName) info.runName = readIfExists(join(dir, "tags", "mlflow.runName")) ?? "";
+          // Decide on the keys the filter reads before loading the whole run.
+          if (!matches.empty && !matches(new Run(info, readSomeData(dir, matches.keys)))) continue;
+          run = new Run(info, this.#readRunData(dir));
         } catch (e) {
           skipped.push({ path: dir, reason: (e as Error).message });
           continue;
         }
-        if (matches(run)) runs.push(run);
+        runs.push(run);
       }
     }
     for (const s of skipped) console.warn(`Skipping malformed run ${s.path}: ${s.reason}`);
@@ -903,6 +931,36 @@ function readIfExists(path: string): string | null {
     if (e instanceof Deno.errors.IsADirectory) return null;
     throw e;
   }
+}
+
+/** Reads only the given metric (latest value), param and tag keys of a run. */
+function readSomeData(dir: string, keys: RunFilter["keys"]): RunData {
+  const data: RunData = { params: {}, metrics: {}, tags: {} };
+  // A key that could not have been logged (e.g. `../x`) is simply absent: never read it as a path.
+  const loggable = (kind: "metric" | "param" | "tag", key: string) => {
+    try {
+      validateKey(kind, key);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  for (const key of keys.metrics) {
+    if (!loggable("metric", key)) continue;
+    const text = readIfExists(join(dir, "metrics", key));
+    if (text !== null) data.metrics[key] = latestPoint(parseMetricLines(text, key)).value;
+  }
+  for (const key of keys.params) {
+    if (!loggable("param", key)) continue;
+    const text = readIfExists(join(dir, "params", key));
+    if (text !== null) data.params[key] = text;
+  }
+  for (const key of keys.tags) {
+    if (!loggable("tag", key)) continue;
+    const text = readIfExists(join(dir, "tags", key));
+    if (text !== null) data.tags[key] = text;
+  }
+  return data;
 }
 
 function ensureParent(base: string, key: string): void {
@@ -925,7 +983,9 @@ function appendLine(metricsDir: string, key: string, text: string): void {
   try {
     const bytes = new TextEncoder().encode(text);
     const n = file.writeSync(bytes);
-    if (n !== bytes.length) throw new MlflowError("INTERNAL_ERROR", `Short write to metric '${key}'`);
+    if (n !== bytes.length) {
+      throw new MlflowError("INTERNAL_ERROR", `Short write to metric '${key}'`);
+    }
   } finally {
     file.close();
   }
@@ -933,8 +993,10 @@ function appendLine(metricsDir: string, key: string, text: string): void {
 
 function keyClash(kind: string, key: string, cause: unknown): Error {
   if (cause instanceof MlflowError) return cause;
-  if (cause instanceof Deno.errors.IsADirectory || cause instanceof Deno.errors.NotADirectory ||
-    cause instanceof Deno.errors.AlreadyExists) {
+  if (
+    cause instanceof Deno.errors.IsADirectory || cause instanceof Deno.errors.NotADirectory ||
+    cause instanceof Deno.errors.AlreadyExists
+  ) {
     return invalid(
       `Cannot log ${kind} '${key}': it clashes with another key that is a prefix of it ` +
         `(or has it as a prefix), since keys with '/' are stored as folders`,
@@ -952,7 +1014,10 @@ function paramChanged(runId: string, key: string, old: string, value: string): M
 }
 
 /** meta.yaml of a run: current and legacy keys, so MLflow 2.x and 3.x both read it. */
-function runMeta(info: RunInfo, deletedTime: number | null | undefined): Record<string, YamlScalar> {
+function runMeta(
+  info: RunInfo,
+  deletedTime: number | null | undefined,
+): Record<string, YamlScalar> {
   const meta: Record<string, YamlScalar> = {
     artifact_uri: info.artifactUri,
     end_time: info.endTime,
@@ -975,14 +1040,58 @@ function runMeta(info: RunInfo, deletedTime: number | null | undefined): Record<
 }
 
 const ADJECTIVES = [
-  "bold", "brave", "bright", "calm", "clever", "crisp", "eager", "fair", "gentle", "glad",
-  "keen", "lucky", "merry", "nimble", "proud", "quick", "quiet", "sharp", "sunny", "swift",
-  "tidy", "vivid", "warm", "wise", "zesty",
+  "bold",
+  "brave",
+  "bright",
+  "calm",
+  "clever",
+  "crisp",
+  "eager",
+  "fair",
+  "gentle",
+  "glad",
+  "keen",
+  "lucky",
+  "merry",
+  "nimble",
+  "proud",
+  "quick",
+  "quiet",
+  "sharp",
+  "sunny",
+  "swift",
+  "tidy",
+  "vivid",
+  "warm",
+  "wise",
+  "zesty",
 ];
 const NOUNS = [
-  "ant", "bass", "bear", "crane", "deer", "dove", "finch", "fox", "gull", "hare", "hawk",
-  "heron", "lark", "lynx", "mole", "newt", "otter", "owl", "panda", "robin", "seal", "slug",
-  "toad", "wolf", "wren",
+  "ant",
+  "bass",
+  "bear",
+  "crane",
+  "deer",
+  "dove",
+  "finch",
+  "fox",
+  "gull",
+  "hare",
+  "hawk",
+  "heron",
+  "lark",
+  "lynx",
+  "mole",
+  "newt",
+  "otter",
+  "owl",
+  "panda",
+  "robin",
+  "seal",
+  "slug",
+  "toad",
+  "wolf",
+  "wren",
 ];
 
 /** A random `<adjective>-<noun>-<number>` run name, as MLflow makes when none is given. */

@@ -24,7 +24,9 @@ const EXPERIMENT_ID = /^[a-zA-Z0-9][\w-]{0,63}$/;
 /** Python's `posixpath.normpath`, used by MLflow to reject keys that are not canonical paths. */
 export function normpath(path: string): string {
   if (path === "") return ".";
-  const initial = path.startsWith("/") ? (path.startsWith("//") && !path.startsWith("///") ? 2 : 1) : 0;
+  const initial = path.startsWith("/")
+    ? (path.startsWith("//") && !path.startsWith("///") ? 2 : 1)
+    : 0;
   const out: string[] = [];
   for (const part of path.split("/")) {
     if (part === "" || part === ".") continue;
@@ -179,7 +181,12 @@ export function stringifyValue(kind: "param" | "tag", key: string, value: unknow
  * `MLFLOW_TRUNCATE_LONG_VALUES` is true (its default); with `MLFLOW_TRUNCATE_LONG_VALUES=false`
  * it refuses the value instead.
  */
-export function limitValue(kind: "param" | "tag", key: string, value: string, limit: number): string {
+export function limitValue(
+  kind: "param" | "tag",
+  key: string,
+  value: string,
+  limit: number,
+): string {
   const chars = [...value];
   if (chars.length <= limit) return value;
   const setting = Deno.env.get("MLFLOW_TRUNCATE_LONG_VALUES")?.toLowerCase();

@@ -1,0 +1,138 @@
+/**
+ * Tracking against Python MLflow's file store, in one run on one machine:
+ * (a) 20,000 single `logMetric` calls into one run;
+ * (b) `searchRuns` with a metric filter, a param filter and an order-by over 2,000 runs, with the
+ *     results compared for identity.
+ *
+ * @module
+ */
+
+import { join } from "node:path";
+import { MersenneTwister19937, Random } from "random-js";
+import { endRun, FileStore, logMetric, setTrackingUri, startRun } from "../lib/mod.ts";
+import { runPython } from "../tools/python.ts";
+import { type BenchRow, median } from "./_table.ts";
+
+const CALLS = 20_000;
+const RUNS = 2_000;
+const FILTER = "metrics.test_accuracy > 0.8 and params.model = 'rf'";
+const ORDER = ["metrics.test_accuracy DESC"];
+
+async function mlflowVersion(): Promise<string> {
+  const { stdout } = await runPython("import mlflow; print(mlflow.__version__)");
+  return stdout.trim();
+}
+
+async function benchLogging(version: string): Promise<BenchRow> {
+  const dir = await Deno.makeTempDir({ prefix: "bench-log-" });
+  setTrackingUri(join(dir, "ours"));
+  await startRun({ runName: "bench" });
+  const t0 = performance.now();
+  for (let i = 0; i < CALLS; i++) await logMetric("m", i * 0.5, { step: i });
+  const oursMs = performance.now() - t0;
+  await endRun();
+
+  const { stdout } = await runPython(
+    `
+import sys, time, mlflow
+mlflow.set_tracking_uri("file://" + sys.argv[1])
+with mlflow.start_run():
+    t0 = time.perf_counter()
+    for i in range(${CALLS}):
+        mlflow.log_metric("m", i * 0.5, step=i)
+    print((time.perf_counter() - t0) * 1000)
+`,
+    [join(dir, "python")],
+  );
+  await Deno.remove(dir, { recursive: true });
+  return {
+    case: `${CALLS.toLocaleString("en-US")} single logMetric calls, one run`,
+    reference: `Python MLflow ${version} (mlflow.log_metric)`,
+    referenceMs: Number(stdout.trim()),
+    ours: "logMetric",
+    oursMs,
+  };
+}
+
+function buildStore(root: string): string {
+  const store = new FileStore(root);
+  store.ensureRoot();
+  const exp = store.createExperiment("bench-search");
+  const rnd = new Random(MersenneTwister19937.seed(1));
+  for (let i = 0; i < RUNS; i++) {
+    const model = rnd.pick(["rf", "knn"]);
+    const run = store.createRun({
+      experimentId: exp,
+      runName: `${model}-${i}`,
+      startTime: 1_700_000_000_000 + i,
+    });
+    const params = model === "rf"
+      ? { model, max_depth: String(rnd.integer(1, 12)), n_estimators: String(rnd.integer(5, 200)) }
+      : { model, n_neighbors: String(rnd.integer(1, 30)) };
+    store.logBatch(run.info.runId, {
+      params,
+      metrics: [
+        { key: "test_accuracy", value: rnd.real(0.6, 1) },
+        { key: "train_accuracy", value: rnd.real(0.7, 1) },
+        { key: "f1", value: rnd.real(0.5, 1) },
+      ],
+      tags: { team: rnd.pick(["a", "b"]) },
+    });
+    store.updateRunInfo(run.info.runId, { status: "FINISHED", endTime: 1_700_000_100_000 + i });
+  }
+  return exp;
+}
+
+async function benchSearch(version: string): Promise<BenchRow> {
+  const dir = await Deno.makeTempDir({ prefix: "bench-search-" });
+  const root = join(dir, "mlruns");
+  const exp = buildStore(root);
+  const times: number[] = [];
+  let ids: string[] = [];
+  for (let i = 0; i < 5; i++) {
+    const store = new FileStore(root); // nothing cached between repeats
+    const t0 = performance.now();
+    ids = store.searchRuns({
+      experimentIds: [exp],
+      filter: FILTER,
+      orderBy: ORDER,
+      maxResults: RUNS,
+    })
+      .runs.map((r) => r.info.runId);
+    times.push(performance.now() - t0);
+  }
+  const { stdout } = await runPython(
+    `
+import sys, time, json
+from mlflow import MlflowClient
+c = MlflowClient(tracking_uri="file://" + sys.argv[1])
+times = []
+for _ in range(3):
+    t0 = time.perf_counter()
+    runs = c.search_runs([sys.argv[2]], ${JSON.stringify(FILTER)}, order_by=${
+      JSON.stringify(ORDER)
+    },
+                         max_results=${RUNS})
+    times.append((time.perf_counter() - t0) * 1000)
+print(json.dumps({"ms": sorted(times)[1], "ids": [r.info.run_id for r in runs]}))
+`,
+    [root, exp],
+  );
+  const python = JSON.parse(stdout) as { ms: number; ids: string[] };
+  const same = JSON.stringify(python.ids) === JSON.stringify(ids);
+  await Deno.remove(dir, { recursive: true });
+  return {
+    case: `searchRuns over ${RUNS.toLocaleString("en-US")} runs: metric + param filter, order-by`,
+    reference: `Python MLflow ${version} (MlflowClient.search_runs)`,
+    referenceMs: python.ms,
+    ours: "searchRuns",
+    oursMs: median(times),
+    note: same ? `identical results (${ids.length} runs, same order)` : "RESULTS DIFFER",
+  };
+}
+
+/** Runs both tracking benchmarks. */
+export async function run(): Promise<BenchRow[]> {
+  const version = await mlflowVersion();
+  return [await benchLogging(version), await benchSearch(version)];
+}
