@@ -1,0 +1,42 @@
+"""nbconvert's ExecutePreprocessor, tolerant of Deno's kernel publishing outputs late.
+
+Deno's Jupyter kernel (2.9) sometimes publishes a cell's `execute_result` or `display_data`
+on IOPub *after* the `status: idle` that ends the cell. nbclient stops listening at idle, so
+those outputs were silently dropped from executed notebooks (measured here: 2 of 20 cells).
+JupyterLab is not affected (it routes messages by parent whenever they arrive). This
+preprocessor keeps listening for a short grace period after idle and keeps what arrives for the
+same cell.
+
+Used by `deno task report` as:
+  jupyter nbconvert --Exporter.preprocessors='["deno_execute.DenoExecutePreprocessor"]'
+                    --DenoExecutePreprocessor.enabled=True ...
+"""
+import asyncio
+import queue
+
+from nbclient.exceptions import CellExecutionComplete
+from nbclient.util import ensure_async
+from nbconvert.preprocessors import ExecutePreprocessor
+from traitlets import Float
+
+
+class DenoExecutePreprocessor(ExecutePreprocessor):
+    late_output_grace = Float(
+        0.3, help="Seconds to keep collecting a cell's outputs after the kernel reports idle."
+    ).tag(config=True)
+
+    async def _async_poll_output_msg(self, parent_msg_id, cell, cell_index):
+        await super()._async_poll_output_msg(parent_msg_id, cell, cell_index)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.late_output_grace
+        while (remaining := deadline - loop.time()) > 0:
+            try:
+                msg = await ensure_async(self.kc.iopub_channel.get_msg(timeout=remaining))
+            except queue.Empty:
+                break
+            if msg["parent_header"].get("msg_id") != parent_msg_id:
+                continue
+            try:
+                self.process_message(msg, cell, cell_index)
+            except CellExecutionComplete:
+                pass
