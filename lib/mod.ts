@@ -33,3 +33,5 @@ export {
   type LogModelOptions,
   runModels,
 } from "./tracking/models.ts";
+export * from "./charts/mod.ts";
+export * from "./experiment/mod.ts";

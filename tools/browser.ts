@@ -1,0 +1,92 @@
+/**
+ * Headless Chromium (Debian's `chromium`) for looking at what people see: reports and the MLflow
+ * UI. Installed with apt on first use when missing (the tests run as root on CI).
+ *
+ * @module
+ */
+
+const CHROMIUM = "/usr/bin/chromium";
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await Deno.stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function run(cmd: string, args: string[]): Promise<void> {
+  const out = await new Deno.Command(cmd, { args, stdout: "null", stderr: "piped" }).output();
+  if (out.code !== 0) {
+    throw new Error(
+      `Cannot install Chromium: '${cmd} ${args.join(" ")}' exited ${out.code}: ${
+        new TextDecoder().decode(out.stderr).slice(-2000)
+      }`,
+    );
+  }
+}
+
+/** Makes sure Debian's Chromium is installed (apt-get as root) and returns its path. */
+export async function ensureChromium(): Promise<string> {
+  if (await exists(CHROMIUM)) return CHROMIUM;
+  console.error("Installing Debian's chromium (first use) …");
+  await run("apt-get", ["update", "-qq"]);
+  await run("apt-get", ["install", "-y", "-qq", "chromium"]);
+  return CHROMIUM;
+}
+
+/** Options of {@linkcode screenshot}. */
+export interface ScreenshotOptions {
+  /** Window width in CSS pixels. @default 1280 */
+  width?: number;
+  /** Window height in CSS pixels. @default 1600 */
+  height?: number;
+  /** Milliseconds of page time to let scripts and network settle. @default 10000 */
+  budgetMs?: number;
+}
+
+/**
+ * Saves a PNG screenshot of `url` (a `file:` or loopback `http:` address) taken by headless
+ * Chromium with a fresh profile and no background networking.
+ */
+export async function screenshot(
+  url: string,
+  png: string,
+  options: ScreenshotOptions = {},
+): Promise<void> {
+  const { width = 1280, height = 1600, budgetMs = 10_000 } = options;
+  const chromium = await ensureChromium();
+  const profile = await Deno.makeTempDir({ prefix: "chromium-profile-" });
+  try {
+    const out = await new Deno.Command(chromium, {
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--hide-scrollbars",
+        `--user-data-dir=${profile}`,
+        `--window-size=${width},${height}`,
+        `--virtual-time-budget=${budgetMs}`,
+        `--screenshot=${png}`,
+        url,
+      ],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    if (out.code !== 0 || !(await exists(png))) {
+      throw new Error(
+        `Chromium could not screenshot ${url}: ${
+          new TextDecoder().decode(out.stderr).slice(-2000)
+        }`,
+      );
+    }
+  } finally {
+    await Deno.remove(profile, { recursive: true }).catch(() => {});
+  }
+}
