@@ -44,12 +44,18 @@ export async function ensureKernel(): Promise<Record<string, string>> {
   };
 }
 
-/** The notebooks under `notebooks/`, sorted. */
+/**
+ * The notebooks under `notebooks/` in the order a full run needs: the data first, the training
+ * notebooks next, the comparison of every run last.
+ */
 export function listNotebooks(): string[] {
+  const rank = (name: string) =>
+    name.startsWith("explore") ? 0 : name.startsWith("compare") ? 2 : 1;
   return [...Deno.readDirSync(NOTEBOOKS_DIR)]
     .filter((e) => e.isFile && e.name.endsWith(".ipynb"))
-    .map((e) => join(NOTEBOOKS_DIR, e.name))
-    .sort();
+    .map((e) => e.name)
+    .sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0))
+    .map((name) => join(NOTEBOOKS_DIR, name));
 }
 
 /** Options of {@linkcode renderReport}. */

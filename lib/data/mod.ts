@@ -29,3 +29,4 @@ export {
   type TrainTestSplitOptions,
 } from "./train_test_split.ts";
 export { type SeedDataset, seedDataset } from "./seed_dataset.ts";
+export { pca, type PcaOptions, type PcaResult } from "./pca.ts";

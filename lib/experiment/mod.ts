@@ -31,7 +31,7 @@ import {
 import { FastRandomForestClassifier } from "../models/fast_random_forest.ts";
 import { trainKNeighbors, trainRandomForest } from "../models/mod.ts";
 import type { Pipeline } from "../models/pipeline.ts";
-import { confusionMatrixHeatmap, saveChart } from "../charts/mod.ts";
+import { confusionMatrixHeatmap, progress, saveChart } from "../charts/mod.ts";
 import {
   getRun,
   logMetric,
@@ -163,14 +163,17 @@ async function recordFit(model: Pipeline, data: Split, options: RunOptions): Pro
 
 /**
  * Trains `StandardScaler → k-neighbours` on the seed data set inside a new run of the
- * "k-neighbours" experiment and logs everything; returns the finished run.
+ * "k-neighbours" experiment (tagged `model_family`) and logs everything; returns the finished
+ * run.
  */
 export async function runKNeighbors(
   options: RunOptions & { nNeighbors?: number } = {},
 ): Promise<Run> {
   const { nNeighbors = 5, data = seedDataset() } = options;
   await setExperiment(options.experimentName ?? EXPERIMENTS.kNeighbors);
-  const runId = await withRun({ runName: options.runName ?? `knn-k${nNeighbors}` }, async (run) => {
+  const runName = options.runName ?? `knn-k${nNeighbors}`;
+  const tags = { model_family: EXPERIMENTS.kNeighbors };
+  const runId = await withRun({ runName, tags }, async (run) => {
     const model = trainKNeighbors(data.XTrain, data.yTrain, { nNeighbors });
     await recordFit(model, data, options);
     return run.info.runId;
@@ -180,7 +183,7 @@ export async function runKNeighbors(
 
 /**
  * Trains `StandardScaler → random forest` on the seed data set inside a new run of the
- * "random-forest" experiment and logs everything, including `test_accuracy_by_trees` (one
+ * "random-forest" experiment (tagged `model_family`) and logs everything, including `test_accuracy_by_trees` (one
  * step per number of trees); returns the finished run.
  */
 export async function runRandomForest(
@@ -189,7 +192,8 @@ export async function runRandomForest(
   const { maxDepth = 3, nEstimators = 20, seed = 42, data = seedDataset() } = options;
   await setExperiment(options.experimentName ?? EXPERIMENTS.randomForest);
   const runName = options.runName ?? `rf-d${maxDepth}-n${nEstimators}`;
-  const runId = await withRun({ runName }, async (run) => {
+  const tags = { model_family: EXPERIMENTS.randomForest };
+  const runId = await withRun({ runName, tags }, async (run) => {
     const model = trainRandomForest(data.XTrain, data.yTrain, { maxDepth, nEstimators, seed });
     await recordFit(model, data, options);
     const growth = forestGrowth(model, data.XTest, data.yTest);
@@ -200,4 +204,71 @@ export async function runRandomForest(
     return run.info.runId;
   });
   return await getRun(runId);
+}
+
+/** One point of a hyperparameter grid: a model family and its settings. */
+export type GridPoint =
+  | { family: "k-neighbours"; nNeighbors: number }
+  | { family: "random-forest"; maxDepth: number; nEstimators: number };
+
+/**
+ * Every combination of the given hyperparameter values, k-neighbours first.
+ *
+ * @example
+ * ```ts
+ * import { grid } from "../mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const points = grid({ nNeighbors: [3, 5], maxDepth: [2], nEstimators: [10, 20] });
+ * assert.equal(points.length, 4);
+ * assert.deepEqual(points[2], { family: "random-forest", maxDepth: 2, nEstimators: 10 });
+ * ```
+ */
+export function grid(values: {
+  nNeighbors?: readonly number[];
+  maxDepth?: readonly number[];
+  nEstimators?: readonly number[];
+}): GridPoint[] {
+  const points: GridPoint[] = [];
+  for (const nNeighbors of values.nNeighbors ?? []) {
+    points.push({ family: "k-neighbours", nNeighbors });
+  }
+  for (const maxDepth of values.maxDepth ?? []) {
+    for (const nEstimators of values.nEstimators ?? []) {
+      points.push({ family: "random-forest", maxDepth, nEstimators });
+    }
+  }
+  return points;
+}
+
+/**
+ * Logs one run per grid point (see {@linkcode runKNeighbors} and {@linkcode runRandomForest}),
+ * showing progress — a bar updated in place in a notebook, a progress line on a terminal — and
+ * returns the finished runs in grid order.
+ */
+export async function runGrid(
+  points: readonly GridPoint[],
+  options: Omit<RunOptions, "runName"> & { label?: string } = {},
+): Promise<Run[]> {
+  const { label = "runs", ...runOptions } = options;
+  const data = runOptions.data ?? seedDataset();
+  const bar = progress(points.length, { label });
+  const runs: Run[] = [];
+  try {
+    for (const point of points) {
+      const run = point.family === "k-neighbours"
+        ? await runKNeighbors({ ...runOptions, data, nNeighbors: point.nNeighbors })
+        : await runRandomForest({
+          ...runOptions,
+          data,
+          maxDepth: point.maxDepth,
+          nEstimators: point.nEstimators,
+        });
+      runs.push(run);
+      bar.tick(1, { run: run.info.runName, test_accuracy: run.data.metrics.test_accuracy ?? NaN });
+    }
+  } finally {
+    await bar.done();
+  }
+  return runs;
 }

@@ -96,8 +96,9 @@ export function getStore(): FileStore {
 // ------------------------------------------------------------------ experiments
 
 /**
- * Makes `name` the active experiment, creating it if missing, and returns it. A deleted
- * experiment of that name is an error, as in MLflow.
+ * Makes `name` the active experiment, creating it if missing (tagged
+ * `mlflow.experimentKind: custom_model_development`, so MLflow's UI shows its training runs), and
+ * returns it. A deleted experiment of that name is an error, as in MLflow.
  *
  * @example
  * ```ts
@@ -117,7 +118,10 @@ export async function setExperiment(name: string): Promise<Experiment> {
   let exp = store.getExperimentByName(name);
   if (!exp) {
     try {
-      exp = store.getExperiment(store.createExperiment(name));
+      // MLflow 3's UI opens experiments of this kind on their training runs (not on traces).
+      exp = store.getExperiment(
+        store.createExperiment(name, { "mlflow.experimentKind": "custom_model_development" }),
+      );
     } catch (e) {
       // Another process created it between our look-up and our create.
       if (!(e instanceof MlflowError && e.code === "RESOURCE_ALREADY_EXISTS")) throw e;

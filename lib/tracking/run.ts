@@ -32,6 +32,10 @@ export function formatMetric(v: number): string {
     : v.toExponential(3);
 }
 
+function sorted<T>(entries: [string, T][]): [string, T][] {
+  return entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
 function formatTime(ms: number | null): string {
   return ms === null ? "—" : new Date(ms).toISOString().replace("T", " ").slice(0, 19) + " UTC";
 }
@@ -97,8 +101,11 @@ export class Run {
       rows.length === 0 ? "" : `<div style="margin-top:6px"><b>${title}</b><table style="` +
         `border-collapse:collapse;font-size:12px">${
           rows.map(([k, v]) =>
-            `<tr><td style="padding:1px 10px 1px 0;color:#555">${escapeHtml(k)}</td>` +
-            `<td style="padding:1px 0;font-family:monospace">${escapeHtml(v)}</td></tr>`
+            `<tr><td style="padding:1px 10px 1px 0;color:#555;text-align:left">${
+              escapeHtml(k)
+            }</td><td style="padding:1px 0;font-family:monospace;text-align:left">${
+              escapeHtml(v)
+            }</td></tr>`
           ).join("")
         }</table></div>`;
     const userTags = Object.entries(this.data.tags).filter(([k]) => !k.startsWith("mlflow."));
@@ -110,9 +117,12 @@ export class Run {
       `<div style="color:#666;font-size:11px">run ${i.runId} · experiment ${
         escapeHtml(i.experimentId)
       } · ${formatTime(i.startTime)} · ${duration(i)}</div>` +
-      table("Params", Object.entries(this.data.params)) +
-      table("Metrics", Object.entries(this.data.metrics).map(([k, v]) => [k, formatMetric(v)])) +
-      table("Tags", userTags) +
+      table("Params", sorted(Object.entries(this.data.params))) +
+      table(
+        "Metrics",
+        sorted(Object.entries(this.data.metrics)).map(([k, v]) => [k, formatMetric(v)]),
+      ) +
+      table("Tags", sorted(userTags)) +
       `</div>`;
     return { "text/html": html, "text/plain": this.toString() };
   }
@@ -142,12 +152,14 @@ export function runsTableHtml(runs: readonly Run[], options: RunsTableOptions = 
   };
   const params = keys((r) => r.data.params);
   const metrics = keys((r) => r.data.metrics);
-  const th = (s: string) => `<th style="text-align:left;padding:2px 8px">${escapeHtml(s)}</th>`;
-  const td = (s: string) => `<td style="padding:2px 8px">${escapeHtml(s)}</td>`;
+  const th = (s: string) =>
+    `<th style="text-align:left;padding:2px 8px;white-space:nowrap">${escapeHtml(s)}</th>`;
+  const td = (s: string) =>
+    `<td style="text-align:left;padding:2px 8px;white-space:nowrap">${escapeHtml(s)}</td>`;
   const head = ["run", "status", "start"].map(th).join("") +
     params.map((k) => th(`params.${k}`)).join("") + metrics.map((k) => th(`metrics.${k}`)).join("");
   const body = runs.map((r) =>
-    `<tr>${td(r.info.runName)}${td(r.info.status)}${td(formatTime(r.info.startTime))}${
+    `<tr>${td(r.info.runName)}${td(r.info.status)}${td(formatTime(r.info.startTime).slice(0, 16))}${
       params.map((k) => td(r.data.params[k] ?? "")).join("")
     }${
       metrics.map((k) => td(k in r.data.metrics ? formatMetric(r.data.metrics[k]!) : "")).join("")

@@ -1,0 +1,134 @@
+// What people see, looked at by a real browser (Debian's headless Chromium): a report with its
+// charts, and MLflow's own UI listing the runs this library logged. Screenshots are kept in
+// tests/artifacts/.
+
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import * as ml from "../../lib/mod.ts";
+import { ensureChromium, screenshot } from "../../tools/browser.ts";
+import { NOTEBOOKS_DIR, renderReport } from "../../tools/jupyter.ts";
+import { REPO_ROOT, runPython } from "../../tools/python.ts";
+import { uiCommand } from "../../tools/ui.ts";
+
+const ARTIFACTS = join(REPO_ROOT, "tests", "artifacts");
+
+/** Pixel statistics of a PNG (via Pillow in the project's venv). */
+async function pixels(png: string, colour: [number, number, number]) {
+  const { stdout } = await runPython(
+    `
+import sys, json
+from PIL import Image
+img = Image.open(sys.argv[1]).convert("RGB")
+target = json.loads(sys.argv[2])
+px = list(img.getdata())
+near = sum(1 for p in px if all(abs(a - b) <= 24 for a, b in zip(p, target)))
+print(json.dumps({"width": img.width, "height": img.height,
+                  "inked": sum(1 for p in px if sum(p) < 700) / len(px),
+                  "colours": len(set(px)), "near": near}))`,
+    [png, JSON.stringify(colour)],
+  );
+  return JSON.parse(stdout) as {
+    width: number;
+    height: number;
+    inked: number;
+    colours: number;
+    near: number;
+  };
+}
+
+async function logSomeRuns(store: string): Promise<string[]> {
+  ml.setTrackingUri(store);
+  const runs = await ml.runGrid(
+    ml.grid({ nNeighbors: [3, 9], maxDepth: [2, 6], nEstimators: [10] }),
+    { label: "browser test runs" },
+  );
+  return runs.map((r) => r.info.runName);
+}
+
+Deno.test("a report opened in Chromium shows its charts and runs", async () => {
+  await ensureChromium();
+  await Deno.mkdir(ARTIFACTS, { recursive: true });
+  const dir = await Deno.makeTempDir({ prefix: "browser-test-" });
+  const store = join(dir, "mlruns");
+  await logSomeRuns(store);
+  const report = await renderReport(join(NOTEBOOKS_DIR, "compare_runs.ipynb"), {
+    outDir: dir,
+    env: { MLFLOW_TRACKING_URI: store },
+  });
+  const png = join(ARTIFACTS, "report_compare_runs.png");
+  await screenshot(`file://${report}`, png, { width: 1280, height: 2400 });
+  // Vega's default mark colour (#4c78a8) must be on the page: the SVG charts were drawn.
+  const stats = await pixels(png, [0x4c, 0x78, 0xa8]);
+  assert.equal(stats.width, 1280);
+  assert.ok(stats.inked > 0.02, `page looks blank: ${JSON.stringify(stats)}`);
+  assert.ok(stats.colours > 200, `too few colours: ${JSON.stringify(stats)}`);
+  assert.ok(stats.near > 100, `no chart marks visible: ${JSON.stringify(stats)}`);
+});
+
+Deno.test("MLflow's own UI, opened in Chromium, lists the runs this library logged", async () => {
+  const chromium = await ensureChromium();
+  await Deno.mkdir(ARTIFACTS, { recursive: true });
+  const dir = await Deno.makeTempDir({ prefix: "ui-test-" });
+  const store = join(dir, "mlruns");
+  const names = await logSomeRuns(store);
+  const exp = (await ml.getExperimentByName("k-neighbours"))!;
+  const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (probe.addr as Deno.NetAddr).port;
+  probe.close();
+  const [cmd, ...args] = uiCommand(store, "127.0.0.1", port);
+  const server = new Deno.Command(cmd!, {
+    args,
+    env: { MLFLOW_ALLOW_FILE_STORE: "true" },
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  try {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      try {
+        const r = await fetch(`http://127.0.0.1:${port}/health`);
+        await r.body?.cancel();
+        if (r.ok) break;
+      } catch { /* not up yet */ }
+      if (Date.now() > deadline) throw new Error("MLflow server did not start within 60 s");
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    const url = `http://127.0.0.1:${port}/#/experiments/${exp.experimentId}/runs`;
+    // The rendered page (after its scripts ran) names our k-neighbours runs.
+    const profile = await Deno.makeTempDir();
+    const dom = await new Deno.Command(chromium, {
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        `--user-data-dir=${profile}`,
+        "--window-size=1600,1000",
+        "--virtual-time-budget=15000",
+        "--dump-dom",
+        url,
+      ],
+      stdout: "piped",
+      stderr: "null",
+    }).output();
+    const html = new TextDecoder().decode(dom.stdout);
+    for (const name of names.filter((n) => n.startsWith("knn"))) {
+      assert.ok(html.includes(`>${name}<`), `run ${name} not on MLflow's runs page`);
+    }
+    const png = join(ARTIFACTS, "mlflow_ui_runs.png");
+    await screenshot(url, png, { width: 1600, height: 1000, budgetMs: 15_000 });
+    const stats = await pixels(png, [0x22, 0x71, 0xb3]); // MLflow's link blue
+    assert.ok(
+      stats.inked > 0.02 && stats.colours > 100,
+      `UI looks blank: ${JSON.stringify(stats)}`,
+    );
+    assert.ok(stats.near > 100, `no run links visible: ${JSON.stringify(stats)}`);
+  } finally {
+    server.kill("SIGTERM");
+    await server.status;
+  }
+});

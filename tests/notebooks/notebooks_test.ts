@@ -1,0 +1,99 @@
+// Every notebook executed headless by real Jupyter (nbconvert --execute, Deno kernel) into a
+// temporary store: no errors, runs logged with the notebook as their source, reports holding
+// inline SVG charts, and `--no-input` reports without code.
+
+import assert from "node:assert/strict";
+import { basename, join } from "node:path";
+import { FileStore } from "../../lib/mod.ts";
+import { listNotebooks, NOTEBOOKS_DIR, renderReport } from "../../tools/jupyter.ts";
+
+/** The SVG charts a report embeds (nbconvert inlines `image/svg+xml` as base64 `<img>`s). */
+export function inlineSvgs(html: string): string[] {
+  return [...html.matchAll(/<img [^>]*src="data:image\/svg\+xml;base64,([^"]+)"/g)]
+    .map((m) => new TextDecoder().decode(Uint8Array.from(atob(m[1]!), (c) => c.charCodeAt(0))));
+}
+
+function stderrOutputs(html: string): number {
+  return (html.match(/data-mime-type="application\/vnd\.jupyter\.stderr"/g) ?? []).length;
+}
+
+const EXPECTED_CHARTS: Record<string, number> = {
+  explore_data: 2,
+  train_kneighbors: 3,
+  train_random_forest: 3,
+  compare_runs: 6,
+};
+
+Deno.test("notebooks are committed with their outputs cleared", async () => {
+  for (const path of listNotebooks()) {
+    const nb = JSON.parse(await Deno.readTextFile(path));
+    assert.equal(nb.metadata.kernelspec.name, "deno", path);
+    for (const cell of nb.cells) {
+      if (cell.cell_type !== "code") continue;
+      assert.deepEqual(cell.outputs, [], `${basename(path)} has outputs`);
+      assert.equal(cell.execution_count, null);
+    }
+  }
+});
+
+Deno.test("every notebook runs top to bottom in Jupyter, logs its runs, and reports its charts", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "notebooks-test-" });
+  const store = join(dir, "mlruns");
+  const env = { MLFLOW_TRACKING_URI: store };
+  const notebooks = listNotebooks();
+  assert.deepEqual(notebooks.map((p) => basename(p, ".ipynb")), Object.keys(EXPECTED_CHARTS));
+  for (const nb of notebooks) {
+    const name = basename(nb, ".ipynb");
+    const report = await renderReport(nb, { outDir: join(dir, "reports"), env });
+    const html = await Deno.readTextFile(report);
+    assert.equal(stderrOutputs(html), 0, `${name} wrote to stderr`);
+    assert.doesNotMatch(
+      html,
+      /jp-OutputArea-output[^"]*" data-mime-type="application\/vnd\.jupyter\.error/,
+    );
+    const svgs = inlineSvgs(html);
+    assert.equal(svgs.length, EXPECTED_CHARTS[name], `${name}: inline SVG charts`);
+    for (const svg of svgs) {
+      assert.match(svg, /^<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+      assert.ok((svg.match(/<text/g) ?? []).length >= 4, `${name}: chart without axis text`);
+    }
+  }
+  const fs = new FileStore(store);
+  const exps = Object.fromEntries(fs.listExperiments().map((e) => [e.name, e.experimentId]));
+  const families: [string, string][] = [
+    ["k-neighbours", "train_kneighbors"],
+    ["random-forest", "train_random_forest"],
+  ];
+  for (const [family, notebook] of families) {
+    const { runs } = fs.searchRuns({ experimentIds: [exps[family]!] });
+    assert.equal(runs.length, 1, family);
+    const run = runs[0]!;
+    assert.equal(run.info.status, "FINISHED");
+    assert.equal(run.data.tags["mlflow.source.type"], "NOTEBOOK");
+    assert.equal(run.data.tags["mlflow.source.name"], join(NOTEBOOKS_DIR, `${notebook}.ipynb`));
+    assert.ok(run.data.metrics.test_accuracy! > 0.7);
+    assert.deepEqual(fs.listArtifacts(run.info.runId).map((f) => f.path), [
+      "confusion_matrix.svg",
+      "confusion_matrix.vl.json",
+    ]);
+  }
+  // The comparison report shows both families' runs; re-running a notebook adds a run.
+  const compare = await Deno.readTextFile(join(dir, "reports", "compare_runs.html"));
+  assert.match(compare, /2 finished runs: 1 k-neighbours, 1 random forest/);
+  await renderReport(join(NOTEBOOKS_DIR, "train_kneighbors.ipynb"), {
+    outDir: join(dir, "again"),
+    env,
+  });
+  assert.equal(fs.searchRuns({ experimentIds: [exps["k-neighbours"]!] }).runs.length, 2);
+  // A stakeholder report hides the code but keeps the charts.
+  const summary = await Deno.readTextFile(
+    await renderReport(join(NOTEBOOKS_DIR, "compare_runs.ipynb"), {
+      outDir: join(dir, "summary"),
+      env,
+      noInput: true,
+    }),
+  );
+  assert.doesNotMatch(summary, /searchExperiments/); // code of the first cell
+  assert.match(compare, /searchExperiments/);
+  assert.equal(inlineSvgs(summary).length, EXPECTED_CHARTS.compare_runs);
+});
