@@ -119,6 +119,23 @@ export async function renderReport(notebook: string, options: ReportOptions = {}
   return join(outDir, `${name}.html`);
 }
 
+/**
+ * The command line of `deno task lab`: JupyterLab from the venv on `127.0.0.1:port`, serving the
+ * repository (run it with the environment {@linkcode ensureKernel} returns).
+ */
+export function labCommand(port = 8888, openBrowser = true): string[] {
+  return [
+    join(VENV_DIR, "bin", "jupyter"),
+    "lab",
+    `--ServerApp.root_dir=${REPO_ROOT}`,
+    `--port=${port}`,
+    "--ip=127.0.0.1",
+    ...(openBrowser ? [] : ["--no-browser"]),
+    // Jupyter refuses to run as root without this (containers, CI).
+    ...(Deno.uid() === 0 ? ["--allow-root"] : []),
+  ];
+}
+
 if (import.meta.main) {
   const { values, positionals } = parseArgs({
     args: Deno.args,
@@ -132,12 +149,9 @@ if (import.meta.main) {
   if (values.lab) {
     await ensureVenv();
     const env = await ensureKernel();
-    const child = new Deno.Command(join(VENV_DIR, "bin", "jupyter"), {
-      args: ["lab", `--notebook-dir=${REPO_ROOT}`, `--port=${values.port}`, "--ip=127.0.0.1"],
-      env,
-      stdout: "inherit",
-      stderr: "inherit",
-    }).spawn();
+    const [cmd, ...args] = labCommand(Number(values.port));
+    const child = new Deno.Command(cmd!, { args, env, stdout: "inherit", stderr: "inherit" })
+      .spawn();
     Deno.exit((await child.status).code);
   }
   const notebooks = positionals.length ? positionals.map((p) => resolve(p)) : listNotebooks();

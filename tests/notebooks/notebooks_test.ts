@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { basename, join } from "node:path";
 import { FileStore } from "../../lib/mod.ts";
 import { listNotebooks, NOTEBOOKS_DIR, renderReport } from "../../tools/jupyter.ts";
+import { REPO_ROOT } from "../../tools/python.ts";
 
 /** The SVG charts a report embeds (nbconvert inlines `image/svg+xml` as base64 `<img>`s). */
 export function inlineSvgs(html: string): string[] {
@@ -105,4 +106,103 @@ Deno.test("every notebook runs top to bottom in Jupyter, logs its runs, and repo
   assert.doesNotMatch(summary, /searchExperiments/); // code of the first cell
   assert.match(compare, /searchExperiments/);
   assert.equal(inlineSvgs(summary).length, EXPECTED_CHARTS.compare_runs);
+});
+
+Deno.test("`deno task lab` serves JupyterLab whose Deno kernel starts and runs code", async () => {
+  const { ensureKernel, labCommand } = await import("../../tools/jupyter.ts");
+  const env = await ensureKernel();
+  const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (probe.addr as Deno.NetAddr).port;
+  probe.close();
+  const token = crypto.randomUUID();
+  const [cmd, ...args] = labCommand(port, false);
+  const lab = new Deno.Command(cmd!, {
+    args,
+    env: { ...env, JUPYTER_TOKEN: token },
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  const api = (path: string, init?: RequestInit) =>
+    fetch(`http://127.0.0.1:${port}${path}`, {
+      ...init,
+      headers: { Authorization: `token ${token}`, "Content-Type": "application/json" },
+    });
+  try {
+    const deadline = Date.now() + 60_000;
+    let specs: { kernelspecs: Record<string, unknown> } | undefined;
+    while (!specs) {
+      try {
+        const r = await api("/api/kernelspecs");
+        if (r.ok) specs = await r.json();
+        else await r.body?.cancel();
+      } catch { /* not up yet */ }
+      if (!specs && Date.now() > deadline) throw new Error("JupyterLab did not start within 60 s");
+      if (!specs) await new Promise((r) => setTimeout(r, 300));
+    }
+    assert.ok("deno" in specs.kernelspecs, `kernels: ${Object.keys(specs.kernelspecs)}`);
+    const page = await api("/lab");
+    assert.match(await page.text(), /JupyterLab/);
+    const kernel =
+      await (await api("/api/kernels", { method: "POST", body: JSON.stringify({ name: "deno" }) }))
+        .json();
+    assert.equal(kernel.name, "deno");
+    // Run a cell through the kernel's websocket, as JupyterLab's front end does: the project's
+    // import map resolves and the tracking URI is the repository's mlruns/.
+    const ws = new WebSocket(
+      `ws://127.0.0.1:${port}/api/kernels/${kernel.id}/channels?token=${token}`,
+    );
+    const msgId = crypto.randomUUID();
+    const seen: { type: string; content: Record<string, unknown> }[] = [];
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`no reply: ${JSON.stringify(seen)}`)),
+        60_000,
+      );
+      ws.onerror = () => reject(new Error("websocket error"));
+      ws.onopen = () =>
+        ws.send(JSON.stringify({
+          channel: "shell",
+          header: {
+            msg_id: msgId,
+            msg_type: "execute_request",
+            username: "test",
+            session: crypto.randomUUID(),
+            date: new Date().toISOString(),
+            version: "5.3",
+          },
+          parent_header: {},
+          metadata: {},
+          content: {
+            code: 'import * as ml from "@lib/mod.ts";\nml.getTrackingUri()',
+            silent: false,
+            store_history: true,
+            user_expressions: {},
+            allow_stdin: false,
+            stop_on_error: true,
+          },
+        }));
+      ws.onmessage = (event) => {
+        const msg = JSON.parse(String(event.data));
+        if (msg.parent_header?.msg_id !== msgId) return;
+        seen.push({ type: msg.msg_type, content: msg.content });
+        const reply = seen.find((m) => m.type === "execute_reply");
+        const result = seen.find((m) => m.type === "execute_result");
+        if (reply && result) {
+          clearTimeout(timer);
+          resolve();
+        }
+      };
+    });
+    ws.close();
+    assert.equal(seen.find((m) => m.type === "execute_reply")!.content.status, "ok");
+    const data = seen.find((m) => m.type === "execute_result")!.content.data as Record<
+      string,
+      string
+    >;
+    assert.match(data["text/plain"]!, new RegExp(`file://${REPO_ROOT}/mlruns`));
+    await (await api(`/api/kernels/${kernel.id}`, { method: "DELETE" })).body?.cancel();
+  } finally {
+    lab.kill("SIGTERM");
+    await lab.status;
+  }
 });
