@@ -36,7 +36,45 @@ export async function ensureChromium(): Promise<string> {
   return CHROMIUM;
 }
 
-/** Options of {@linkcode screenshot}. */
+/**
+ * Headless Chromium's flags here: a fresh profile, no GPU, and no background networking (this
+ * machine's closed network refuses it).
+ */
+function chromiumFlags(profile: string, width: number, height: number, budgetMs: number): string[] {
+  return [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
+    `--user-data-dir=${profile}`,
+    `--window-size=${width},${height}`,
+    `--virtual-time-budget=${budgetMs}`,
+  ];
+}
+
+/** The page's DOM after its scripts ran for `budgetMs` of page time (Chromium's `--dump-dom`). */
+export async function dumpDom(url: string, options: ScreenshotOptions = {}): Promise<string> {
+  const { width = 1280, height = 1600, budgetMs = 10_000 } = options;
+  const chromium = await ensureChromium();
+  const profile = await Deno.makeTempDir({ prefix: "chromium-profile-" });
+  try {
+    const out = await new Deno.Command(chromium, {
+      args: [...chromiumFlags(profile, width, height, budgetMs), "--dump-dom", url],
+      stdout: "piped",
+      stderr: "null",
+    }).output();
+    return new TextDecoder().decode(out.stdout);
+  } finally {
+    await Deno.remove(profile, { recursive: true }).catch(() => {});
+  }
+}
+
+/** Options of {@linkcode screenshot} and {@linkcode dumpDom}. */
 export interface ScreenshotOptions {
   /** Window width in CSS pixels. @default 1280 */
   width?: number;
@@ -61,18 +99,7 @@ export async function screenshot(
   try {
     const out = await new Deno.Command(chromium, {
       args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--hide-scrollbars",
-        `--user-data-dir=${profile}`,
-        `--window-size=${width},${height}`,
-        `--virtual-time-budget=${budgetMs}`,
+        ...chromiumFlags(profile, width, height, budgetMs),
         `--screenshot=${png}`,
         url,
       ],

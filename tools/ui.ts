@@ -30,6 +30,69 @@ export function uiCommand(store: string, host = "127.0.0.1", port = 5000): strin
   ];
 }
 
+/** A free TCP port on 127.0.0.1 (asked of the OS, then released). */
+export function freePort(): number {
+  const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (probe.addr as Deno.NetAddr).port;
+  probe.close();
+  return port;
+}
+
+/** Polls `url` until it answers 2xx, or throws after `timeoutMs`. */
+export async function waitForHttp(
+  url: string,
+  timeoutMs = 60_000,
+  init?: RequestInit,
+): Promise<Response> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const r = await fetch(url, init);
+      if (r.ok) return r;
+      await r.body?.cancel();
+    } catch { /* not up yet */ }
+    if (Date.now() > deadline) {
+      throw new Error(`${url} did not answer within ${timeoutMs / 1000} s`);
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+}
+
+/** A running MLflow UI server. */
+export interface UiServer extends AsyncDisposable {
+  /** Its base URL, e.g. `http://127.0.0.1:5000`. */
+  url: string;
+  /** Stops the server. */
+  close(): Promise<void>;
+}
+
+/** Starts MLflow's UI over `store` on a free loopback port and waits until it answers. */
+export async function startUi(store: string): Promise<UiServer> {
+  await ensureVenv();
+  const port = freePort();
+  const [cmd, ...args] = uiCommand(store, "127.0.0.1", port);
+  const child = new Deno.Command(cmd!, {
+    args,
+    env: { MLFLOW_ALLOW_FILE_STORE: "true" },
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  const url = `http://127.0.0.1:${port}`;
+  const close = async () => {
+    try {
+      child.kill("SIGTERM");
+    } catch { /* already gone */ }
+    await child.status;
+  };
+  try {
+    await (await waitForHttp(`${url}/health`)).body?.cancel();
+  } catch (e) {
+    await close();
+    throw e;
+  }
+  return { url, close, [Symbol.asyncDispose]: close };
+}
+
 if (import.meta.main) {
   const { values } = parseArgs({
     args: Deno.args,

@@ -7,6 +7,7 @@
  */
 
 import { invalid } from "./errors.ts";
+import type { RunInfo } from "./entities.ts";
 import type { Run } from "./run.ts";
 
 /** The entity a search clause looks at. */
@@ -343,29 +344,22 @@ export function likeToRegExp(pattern: string, ignoreCase: boolean): RegExp {
   return new RegExp(`^${re}${tail}`, ignoreCase ? "iu" : "u");
 }
 
+/** Search attribute names → the `RunInfo` fields they read. */
+const ATTRIBUTE_FIELDS: Record<string, keyof RunInfo> = {
+  run_id: "runId",
+  run_name: "runName",
+  user_id: "userId",
+  status: "status",
+  start_time: "startTime",
+  end_time: "endTime",
+  artifact_uri: "artifactUri",
+  experiment_id: "experimentId",
+  lifecycle_stage: "lifecycleStage",
+};
+
 function attributeValue(run: Run, key: string): string | number | null {
-  const k = aliasAttribute(key);
-  switch (k) {
-    case "run_id":
-      return run.info.runId;
-    case "run_name":
-      return run.info.runName;
-    case "user_id":
-      return run.info.userId;
-    case "status":
-      return run.info.status;
-    case "start_time":
-      return run.info.startTime;
-    case "end_time":
-      return run.info.endTime;
-    case "artifact_uri":
-      return run.info.artifactUri;
-    case "experiment_id":
-      return run.info.experimentId;
-    case "lifecycle_stage":
-      return run.info.lifecycleStage;
-  }
-  return null;
+  const field = ATTRIBUTE_FIELDS[aliasAttribute(key)];
+  return field ? run.info[field] : null;
 }
 
 function lookup(run: Run, type: EntityType, key: string): string | number | null {

@@ -802,16 +802,7 @@ export class FileStore {
 
   /** Copies a local file into the run's artifacts, under `artifactPath` if given. */
   async logArtifact(runId: string, localPath: string, artifactPath?: string): Promise<void> {
-    let stat: Deno.FileInfo;
-    try {
-      stat = await Deno.stat(localPath);
-    } catch (e) {
-      if (e instanceof Deno.errors.NotFound) {
-        throw notFound(`Cannot log artifact: file '${localPath}' does not exist`);
-      }
-      throw e;
-    }
-    if (!stat.isFile) throw invalid(`Cannot log artifact: '${localPath}' is not a file`);
+    await expectLocal(localPath, "file", "Cannot log artifact");
     const dest = this.artifactTarget(runId, artifactPath ?? "");
     await Deno.mkdir(dest, { recursive: true });
     await Deno.copyFile(localPath, join(dest, basename(localPath)));
@@ -819,16 +810,7 @@ export class FileStore {
 
   /** Copies a local folder's contents into the run's artifacts, under `artifactPath` if given. */
   async logArtifacts(runId: string, localDir: string, artifactPath?: string): Promise<void> {
-    let stat: Deno.FileInfo;
-    try {
-      stat = await Deno.stat(localDir);
-    } catch (e) {
-      if (e instanceof Deno.errors.NotFound) {
-        throw notFound(`Cannot log artifacts: folder '${localDir}' does not exist`);
-      }
-      throw e;
-    }
-    if (!stat.isDirectory) throw invalid(`Cannot log artifacts: '${localDir}' is not a folder`);
+    await expectLocal(localDir, "folder", "Cannot log artifacts");
     const dest = this.artifactTarget(runId, artifactPath ?? "");
     for (const rel of walkFiles(localDir)) {
       const to = join(dest, rel);
@@ -920,6 +902,22 @@ export class FileStore {
     }
     for (const s of skipped) console.warn(`Skipping malformed run ${s.path}: ${s.reason}`);
     return { runs: sort(runs).slice(0, maxResults), skipped };
+  }
+}
+
+/** Checks that a local path to log exists and is a file (or a folder), naming it if not. */
+async function expectLocal(path: string, kind: "file" | "folder", what: string): Promise<void> {
+  let stat: Deno.FileInfo;
+  try {
+    stat = await Deno.stat(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) {
+      throw notFound(`${what}: ${kind} '${path}' does not exist`);
+    }
+    throw e;
+  }
+  if (kind === "file" ? !stat.isFile : !stat.isDirectory) {
+    throw invalid(`${what}: '${path}' is not a ${kind}`);
   }
 }
 

@@ -5,10 +5,10 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import * as ml from "../../lib/mod.ts";
-import { ensureChromium, screenshot } from "../../tools/browser.ts";
+import { dumpDom, ensureChromium, screenshot } from "../../tools/browser.ts";
 import { NOTEBOOKS_DIR, renderReport } from "../../tools/jupyter.ts";
 import { REPO_ROOT, runPython } from "../../tools/python.ts";
-import { uiCommand } from "../../tools/ui.ts";
+import { startUi } from "../../tools/ui.ts";
 
 const ARTIFACTS = join(REPO_ROOT, "tests", "artifacts");
 
@@ -66,69 +66,21 @@ Deno.test("a report opened in Chromium shows its charts and runs", async () => {
 });
 
 Deno.test("MLflow's own UI, opened in Chromium, lists the runs this library logged", async () => {
-  const chromium = await ensureChromium();
   await Deno.mkdir(ARTIFACTS, { recursive: true });
   const dir = await Deno.makeTempDir({ prefix: "ui-test-" });
   const store = join(dir, "mlruns");
   const names = await logSomeRuns(store);
   const exp = (await ml.getExperimentByName("k-neighbours"))!;
-  const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (probe.addr as Deno.NetAddr).port;
-  probe.close();
-  const [cmd, ...args] = uiCommand(store, "127.0.0.1", port);
-  const server = new Deno.Command(cmd!, {
-    args,
-    env: { MLFLOW_ALLOW_FILE_STORE: "true" },
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
-  try {
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      try {
-        const r = await fetch(`http://127.0.0.1:${port}/health`);
-        await r.body?.cancel();
-        if (r.ok) break;
-      } catch { /* not up yet */ }
-      if (Date.now() > deadline) throw new Error("MLflow server did not start within 60 s");
-      await new Promise((r) => setTimeout(r, 300));
-    }
-    const url = `http://127.0.0.1:${port}/#/experiments/${exp.experimentId}/runs`;
-    // The rendered page (after its scripts ran) names our k-neighbours runs.
-    const profile = await Deno.makeTempDir();
-    const dom = await new Deno.Command(chromium, {
-      args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        `--user-data-dir=${profile}`,
-        "--window-size=1600,1000",
-        "--virtual-time-budget=15000",
-        "--dump-dom",
-        url,
-      ],
-      stdout: "piped",
-      stderr: "null",
-    }).output();
-    const html = new TextDecoder().decode(dom.stdout);
-    for (const name of names.filter((n) => n.startsWith("knn"))) {
-      assert.ok(html.includes(`>${name}<`), `run ${name} not on MLflow's runs page`);
-    }
-    const png = join(ARTIFACTS, "mlflow_ui_runs.png");
-    await screenshot(url, png, { width: 1600, height: 1000, budgetMs: 15_000 });
-    const stats = await pixels(png, [0x22, 0x71, 0xb3]); // MLflow's link blue
-    assert.ok(
-      stats.inked > 0.02 && stats.colours > 100,
-      `UI looks blank: ${JSON.stringify(stats)}`,
-    );
-    assert.ok(stats.near > 100, `no run links visible: ${JSON.stringify(stats)}`);
-  } finally {
-    server.kill("SIGTERM");
-    await server.status;
+  await using ui = await startUi(store);
+  const url = `${ui.url}/#/experiments/${exp.experimentId}/runs`;
+  // The rendered page (after its scripts ran) names our k-neighbours runs.
+  const html = await dumpDom(url, { width: 1600, height: 1000, budgetMs: 15_000 });
+  for (const name of names.filter((n) => n.startsWith("knn"))) {
+    assert.ok(html.includes(`>${name}<`), `run ${name} not on MLflow's runs page`);
   }
+  const png = join(ARTIFACTS, "mlflow_ui_runs.png");
+  await screenshot(url, png, { width: 1600, height: 1000, budgetMs: 15_000 });
+  const stats = await pixels(png, [0x22, 0x71, 0xb3]); // MLflow's link blue
+  assert.ok(stats.inked > 0.02 && stats.colours > 100, `UI looks blank: ${JSON.stringify(stats)}`);
+  assert.ok(stats.near > 100, `no run links visible: ${JSON.stringify(stats)}`);
 });

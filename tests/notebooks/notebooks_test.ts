@@ -7,6 +7,7 @@ import { basename, join } from "node:path";
 import { FileStore } from "../../lib/mod.ts";
 import { listNotebooks, NOTEBOOKS_DIR, renderReport } from "../../tools/jupyter.ts";
 import { REPO_ROOT } from "../../tools/python.ts";
+import { freePort, waitForHttp } from "../../tools/ui.ts";
 
 /** The SVG charts a report embeds (nbconvert inlines `image/svg+xml` as base64 `<img>`s). */
 export function inlineSvgs(html: string): string[] {
@@ -111,9 +112,7 @@ Deno.test("every notebook runs top to bottom in Jupyter, logs its runs, and repo
 Deno.test("`deno task lab` serves JupyterLab whose Deno kernel starts and runs code", async () => {
   const { ensureKernel, labCommand } = await import("../../tools/jupyter.ts");
   const env = await ensureKernel();
-  const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (probe.addr as Deno.NetAddr).port;
-  probe.close();
+  const port = freePort();
   const token = crypto.randomUUID();
   const [cmd, ...args] = labCommand(port, false);
   const lab = new Deno.Command(cmd!, {
@@ -128,17 +127,9 @@ Deno.test("`deno task lab` serves JupyterLab whose Deno kernel starts and runs c
       headers: { Authorization: `token ${token}`, "Content-Type": "application/json" },
     });
   try {
-    const deadline = Date.now() + 60_000;
-    let specs: { kernelspecs: Record<string, unknown> } | undefined;
-    while (!specs) {
-      try {
-        const r = await api("/api/kernelspecs");
-        if (r.ok) specs = await r.json();
-        else await r.body?.cancel();
-      } catch { /* not up yet */ }
-      if (!specs && Date.now() > deadline) throw new Error("JupyterLab did not start within 60 s");
-      if (!specs) await new Promise((r) => setTimeout(r, 300));
-    }
+    const specs = await (await waitForHttp(`http://127.0.0.1:${port}/api/kernelspecs`, 60_000, {
+      headers: { Authorization: `token ${token}` },
+    })).json() as { kernelspecs: Record<string, unknown> };
     assert.ok("deno" in specs.kernelspecs, `kernels: ${Object.keys(specs.kernelspecs)}`);
     const page = await api("/lab");
     assert.match(await page.text(), /JupyterLab/);

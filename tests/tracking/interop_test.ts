@@ -8,6 +8,7 @@ import { MersenneTwister19937, Random } from "random-js";
 import * as mlflow from "../../lib/mod.ts";
 import { FileStore } from "../../lib/mod.ts";
 import { runPython } from "../../tools/python.ts";
+import { startUi } from "../../tools/ui.ts";
 import { mlflowView, pyNum, tempStore } from "./_helpers.ts";
 
 Deno.test("MLflow reads params, metric histories, tags, nested and failed runs, artifacts", async () => {
@@ -407,7 +408,6 @@ print(json.dumps(out))`;
 });
 
 Deno.test("the MLflow tracking server (what `deno task ui` runs) serves the library's runs", async () => {
-  const { uiCommand } = await import("../../tools/ui.ts");
   const root = await tempStore();
   mlflow.setTrackingUri(root);
   const exp = await mlflow.setExperiment("served");
@@ -417,50 +417,26 @@ Deno.test("the MLflow tracking server (what `deno task ui` runs) serves the libr
     await mlflow.logText("hi", "notes.txt");
     return run.info.runId;
   });
-  const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (probe.addr as Deno.NetAddr).port;
-  probe.close();
-  const [cmd, ...args] = uiCommand(root, "127.0.0.1", port);
-  const server = new Deno.Command(cmd!, {
-    args,
-    env: { MLFLOW_ALLOW_FILE_STORE: "true" },
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
-  const base = `http://127.0.0.1:${port}`;
-  try {
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      try {
-        const r = await fetch(`${base}/health`);
-        await r.body?.cancel();
-        if (r.ok) break;
-      } catch { /* not up yet */ }
-      if (Date.now() > deadline) throw new Error("MLflow server did not start within 60 s");
-      await new Promise((r) => setTimeout(r, 300));
-    }
-    const search = await (await fetch(`${base}/api/2.0/mlflow/runs/search`, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({
-        experiment_ids: [exp.experimentId],
-        filter: "params.n_neighbors = '7'",
-      }),
-    })).json();
-    assert.equal(search.runs.length, 1);
-    assert.equal(search.runs[0].info.run_id, runId);
-    assert.equal(search.runs[0].info.run_name, "served-run");
-    assert.equal(search.runs[0].info.status, "FINISHED");
-    const history = await (await fetch(
-      `${base}/api/2.0/mlflow/metrics/get-history?run_id=${runId}&metric_key=acc&max_results=100`,
-    )).json();
-    assert.deepEqual(history.metrics.map((m: { step: number }) => m.step), [0, 1, 2]);
-    const file = await fetch(`${base}/get-artifact?path=notes.txt&run_uuid=${runId}`);
-    assert.equal(await file.text(), "hi");
-    const page = await fetch(`${base}/`);
-    assert.match(await page.text(), /<!doctype html>/i);
-  } finally {
-    server.kill("SIGTERM");
-    await server.status;
-  }
+  await using ui = await startUi(root);
+  const base = ui.url;
+  const search = await (await fetch(`${base}/api/2.0/mlflow/runs/search`, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({
+      experiment_ids: [exp.experimentId],
+      filter: "params.n_neighbors = '7'",
+    }),
+  })).json();
+  assert.equal(search.runs.length, 1);
+  assert.equal(search.runs[0].info.run_id, runId);
+  assert.equal(search.runs[0].info.run_name, "served-run");
+  assert.equal(search.runs[0].info.status, "FINISHED");
+  const history = await (await fetch(
+    `${base}/api/2.0/mlflow/metrics/get-history?run_id=${runId}&metric_key=acc&max_results=100`,
+  )).json();
+  assert.deepEqual(history.metrics.map((m: { step: number }) => m.step), [0, 1, 2]);
+  const file = await fetch(`${base}/get-artifact?path=notes.txt&run_uuid=${runId}`);
+  assert.equal(await file.text(), "hi");
+  const page = await fetch(`${base}/`);
+  assert.match(await page.text(), /<!doctype html>/i);
 });
