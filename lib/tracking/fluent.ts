@@ -28,25 +28,31 @@ function isDir(path: string): boolean {
   }
 }
 
+let resolvedDefault: { key: string; path: string } | undefined;
+
 /**
  * The store used when nothing is set: `MLFLOW_TRACKING_URI`, else the `mlruns/` of the project
- * the process runs in — the nearest folder upwards holding `mlruns/`, or the nearest holding
- * `deno.json` or `.git` — so a notebook started in `notebooks/` logs into the repository's
- * top-level `mlruns/`.
+ * the process runs in — the nearest `mlruns/` upwards, stopping at the project's root (the first
+ * folder holding `deno.json` or `.git`), whose `mlruns/` it is otherwise — so a notebook started
+ * in `notebooks/` logs into the repository's top-level `mlruns/`.
  */
 function defaultTrackingPath(): string {
   const env = Deno.env.get("MLFLOW_TRACKING_URI");
   if (env) return uriToPath(env);
   const cwd = Deno.cwd();
-  let projectRoot: string | undefined;
+  // Every logging call asks; walk the folders only when the current folder changed.
+  if (resolvedDefault?.key === cwd) return resolvedDefault.path;
+  resolvedDefault = { key: cwd, path: findProjectStore(cwd) };
+  return resolvedDefault.path;
+}
+
+function findProjectStore(cwd: string): string {
   for (let dir = cwd;; dir = dirname(dir)) {
     if (isDir(join(dir, "mlruns"))) return join(dir, "mlruns");
-    if (!projectRoot && (exists(join(dir, ".git")) || exists(join(dir, "deno.json")))) {
-      projectRoot = dir;
-    }
-    if (dirname(dir) === dir) break;
+    // The project's root ends the search: a store further up belongs to something else.
+    if (exists(join(dir, ".git")) || exists(join(dir, "deno.json"))) return join(dir, "mlruns");
+    if (dirname(dir) === dir) return join(cwd, "mlruns");
   }
-  return join(projectRoot ?? cwd, "mlruns");
 }
 
 function exists(path: string): boolean {

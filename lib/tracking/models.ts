@@ -149,7 +149,7 @@ export async function logModel(
   const now = Date.now();
 
   // Build the whole logged model in the store's staging folder, then rename it into place.
-  const stage = join(store.root, ".staging.trash", `${modelId}.tmp`);
+  const stage = store.stagingPath();
   const art = join(stage, "artifacts");
   for (const sub of ["artifacts", "params", "tags", "metrics"]) {
     await Deno.mkdir(join(stage, sub), { recursive: true });
@@ -243,7 +243,7 @@ export async function logModel(
   await Deno.mkdir(join(expDir, "models"), { recursive: true });
   await Deno.rename(stage, modelDir);
 
-  const outStage = join(store.root, ".staging.trash", `${modelId}.out.tmp`);
+  const outStage = store.stagingPath();
   await Deno.mkdir(outStage, { recursive: true });
   await Deno.writeTextFile(
     join(outStage, "meta.yaml"),

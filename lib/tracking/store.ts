@@ -250,7 +250,11 @@ export class FileStore {
 
   #stagingReady = false;
 
-  #stagingPath(): string {
+  /**
+   * A fresh path in the store's staging folder (on the store's file system, ignored by MLflow's
+   * readers): build something there, then rename it into place.
+   */
+  stagingPath(): string {
     if (!this.#stagingReady) {
       Deno.mkdirSync(join(this.root, STAGING), { recursive: true });
       this.#stagingReady = true;
@@ -262,7 +266,7 @@ export class FileStore {
   #atomicWrite(path: string, text: string): void {
     // The temp file lives in the store's staging folder (same file system), so readers never
     // see it beside the real files.
-    const tmp = this.#stagingPath();
+    const tmp = this.stagingPath();
     try {
       Deno.writeTextFileSync(tmp, text);
       Deno.renameSync(tmp, path);
@@ -306,7 +310,7 @@ export class FileStore {
 
   /** Builds an experiment folder in staging and renames it into place; false if the id is taken. */
   #createExperimentDir(id: string, name: string, now: number): boolean {
-    const stage = this.#stagingPath();
+    const stage = this.stagingPath();
     Deno.mkdirSync(join(stage, "tags"), { recursive: true });
     Deno.writeTextFileSync(join(stage, "meta.yaml"), dumpYaml(this.#experimentMeta(id, name, now)));
     if (exists(join(this.root, id)) || exists(join(this.root, TRASH, id))) {
@@ -479,7 +483,7 @@ export class FileStore {
       artifactUri,
       lifecycleStage: "active",
     };
-    const stage = this.#stagingPath();
+    const stage = this.stagingPath();
     for (const sub of ["metrics", "params", "artifacts", "tags"]) {
       Deno.mkdirSync(join(stage, sub), { recursive: true });
     }
@@ -715,7 +719,7 @@ export class FileStore {
   #writeParam(runId: string, dir: string, key: string, value: string): void {
     const path = join(dir, "params", key);
     ensureParent(join(dir, "params"), key);
-    const tmp = this.#stagingPath();
+    const tmp = this.stagingPath();
     Deno.writeTextFileSync(tmp, value);
     try {
       Deno.linkSync(tmp, path); // fails if the key exists: the first value wins
@@ -830,7 +834,7 @@ export class FileStore {
     if (!rel) throw invalid(`Invalid artifact file '${artifactFile}': a file name is needed`);
     const target = this.artifactTarget(runId, rel);
     await Deno.mkdir(dirname(target), { recursive: true });
-    const tmp = this.#stagingPath();
+    const tmp = this.stagingPath();
     if (typeof content === "string") await Deno.writeTextFile(tmp, content);
     else await Deno.writeFile(tmp, content);
     await Deno.rename(tmp, target);

@@ -40,6 +40,15 @@ Deno.test("the default store is the project's top-level mlruns/, from any sub-fo
   await Deno.mkdir(join(project, "mlruns"));
   assert.equal(await denoEval(code, join(project, "notebooks")), `file://${project}/mlruns`);
   assert.equal(await denoEval(code, project), `file://${project}/mlruns`);
+  // A store above the project's root belongs to something else.
+  const outer = await Deno.makeTempDir();
+  await Deno.mkdir(join(outer, "mlruns"));
+  await Deno.mkdir(join(outer, "proj", "notebooks"), { recursive: true });
+  await Deno.writeTextFile(join(outer, "proj", "deno.json"), "{}");
+  assert.equal(
+    await denoEval(code, join(outer, "proj", "notebooks")),
+    `file://${outer}/proj/mlruns`,
+  );
   // MLFLOW_TRACKING_URI wins, as a path or a file: URI.
   const other = await Deno.makeTempDir();
   assert.equal(await denoEval(code, project, { MLFLOW_TRACKING_URI: other }), `file://${other}`);
