@@ -197,3 +197,28 @@ Deno.test("`deno task lab` serves JupyterLab whose Deno kernel starts and runs c
     await lab.status;
   }
 });
+
+Deno.test("reports keep every cell's output, even those Deno's kernel publishes after idle", async () => {
+  // With nbconvert's stock executor up to one cell in ten lost its result here, so 60 cells
+  // all keeping theirs shows the late outputs are collected.
+  const dir = await Deno.makeTempDir({ prefix: "late-outputs-" });
+  const cells = Array.from({ length: 60 }, (_, i) => ({
+    cell_type: "code",
+    execution_count: null,
+    metadata: {},
+    outputs: [],
+    source: [`"cell-${i}-" + (${i} * 7)`],
+  }));
+  const nb = join(dir, "late.ipynb");
+  await Deno.writeTextFile(
+    nb,
+    JSON.stringify({
+      cells,
+      metadata: { kernelspec: { display_name: "Deno", language: "typescript", name: "deno" } },
+      nbformat: 4,
+      nbformat_minor: 5,
+    }),
+  );
+  const html = await Deno.readTextFile(await renderReport(nb, { outDir: dir }));
+  for (let i = 0; i < 60; i++) assert.match(html, new RegExp(`cell-${i}-${i * 7}`), `cell ${i}`);
+});
