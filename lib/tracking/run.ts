@@ -140,15 +140,18 @@ export interface RunsTableOptions {
 }
 
 /**
- * An HTML table of runs: name, status, start, then params and metrics (by default only the
- * columns whose values differ between runs, as MLflow's compare view does).
+ * An HTML table of runs: name, status, start, then metrics and params — by default only the
+ * columns whose values differ between the runs that have them, as MLflow's compare view does.
  */
 export function runsTableHtml(runs: readonly Run[], options: RunsTableOptions = {}): string {
   const { allColumns = false } = options;
   const keys = (pick: (r: Run) => Record<string, unknown>) => {
     const all = [...new Set(runs.flatMap((r) => Object.keys(pick(r))))].sort();
     if (allColumns || runs.length < 2) return all;
-    return all.filter((k) => new Set(runs.map((r) => String(pick(r)[k]))).size > 1);
+    // A column earns its place when the runs that have it disagree on its value.
+    return all.filter((k) =>
+      new Set(runs.filter((r) => k in pick(r)).map((r) => String(pick(r)[k]))).size > 1
+    );
   };
   const params = keys((r) => r.data.params);
   const metrics = keys((r) => r.data.metrics);
@@ -156,14 +159,13 @@ export function runsTableHtml(runs: readonly Run[], options: RunsTableOptions = 
     `<th style="text-align:left;padding:2px 8px;white-space:nowrap">${escapeHtml(s)}</th>`;
   const td = (s: string) =>
     `<td style="text-align:left;padding:2px 8px;white-space:nowrap">${escapeHtml(s)}</td>`;
+  // Metrics first, as in MLflow's runs table: they are what runs are compared on.
   const head = ["run", "status", "start"].map(th).join("") +
-    params.map((k) => th(`params.${k}`)).join("") + metrics.map((k) => th(`metrics.${k}`)).join("");
+    metrics.map((k) => th(`metrics.${k}`)).join("") + params.map((k) => th(`params.${k}`)).join("");
   const body = runs.map((r) =>
     `<tr>${td(r.info.runName)}${td(r.info.status)}${td(formatTime(r.info.startTime).slice(0, 16))}${
-      params.map((k) => td(r.data.params[k] ?? "")).join("")
-    }${
       metrics.map((k) => td(k in r.data.metrics ? formatMetric(r.data.metrics[k]!) : "")).join("")
-    }</tr>`
+    }${params.map((k) => td(r.data.params[k] ?? "")).join("")}</tr>`
   ).join("");
   return `<table class="mlflow-runs" style="border-collapse:collapse;font-size:12px">` +
     `<thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>` +

@@ -187,6 +187,18 @@ Deno.test("runs and run lists render as HTML in Jupyter and as text elsewhere", 
   assert.match(table, /metrics\.test_accuracy/);
   assert.doesNotMatch(table, /params\.scaler/);
   assert.match(table, /2 runs/);
+  // Metrics come before params; a key only some runs have shows when those runs disagree.
+  assert.ok(table.indexOf("metrics.test_accuracy") < table.indexOf("params.n_neighbors"));
+  await mlflow.withRun(
+    { runName: "other" },
+    () => mlflow.logParams({ only_here: 1, scaler: "standard" }),
+  );
+  const three = await mlflow.searchRuns();
+  const wide = three[mlflow.JUPYTER_DISPLAY]()["text/html"]!;
+  assert.doesNotMatch(wide, /params\.only_here/); // one run has it: nothing to compare
+  assert.doesNotMatch(wide, /params\.scaler/); // every run that has it agrees
+  assert.match(wide, /params\.n_neighbors/);
+  assert.match(mlflow.runsTableHtml(three, { allColumns: true }), /params\.only_here/);
   assert.equal(String(runs).split("\n").length, 2);
   assert.ok(Array.isArray(runs.map((r) => r)) && !(runs.map((r) => r) instanceof mlflow.RunList));
 });
