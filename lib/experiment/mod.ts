@@ -32,14 +32,7 @@ import { FastRandomForestClassifier } from "../models/fast_random_forest.ts";
 import { trainKNeighbors, trainRandomForest } from "../models/mod.ts";
 import type { Pipeline } from "../models/pipeline.ts";
 import { confusionMatrixHeatmap, progress, saveChart } from "../charts/mod.ts";
-import {
-  getRun,
-  logMetric,
-  logMetrics,
-  type Run,
-  setExperiment,
-  withRun,
-} from "../tracking/mod.ts";
+import { getRun, getStore, logMetrics, type Run, setExperiment, withRun } from "../tracking/mod.ts";
 import { logModel } from "../tracking/models.ts";
 
 /** Rows and labels to train on and to test on. */
@@ -183,8 +176,8 @@ export async function runKNeighbors(
 
 /**
  * Trains `StandardScaler → random forest` on the seed data set inside a new run of the
- * "random-forest" experiment (tagged `model_family`) and logs everything, including `test_accuracy_by_trees` (one
- * step per number of trees); returns the finished run.
+ * "random-forest" experiment (tagged `model_family`) and logs everything, including
+ * `test_accuracy_by_trees` (one step per number of trees); returns the finished run.
  */
 export async function runRandomForest(
   options: RunOptions & { maxDepth?: number; nEstimators?: number; seed?: number } = {},
@@ -196,11 +189,16 @@ export async function runRandomForest(
   const runId = await withRun({ runName, tags }, async (run) => {
     const model = trainRandomForest(data.XTrain, data.yTrain, { maxDepth, nEstimators, seed });
     await recordFit(model, data, options);
-    const growth = forestGrowth(model, data.XTest, data.yTest);
+    // The whole growth curve in one batch: one point per number of trees.
     const timestamp = Date.now();
-    for (const [i, acc] of growth.entries()) {
-      await logMetric("test_accuracy_by_trees", acc, { step: i + 1, timestamp });
-    }
+    getStore().logBatch(run.info.runId, {
+      metrics: forestGrowth(model, data.XTest, data.yTest).map((value, i) => ({
+        key: "test_accuracy_by_trees",
+        value,
+        step: i + 1,
+        timestamp,
+      })),
+    });
     return run.info.runId;
   });
   return await getRun(runId);
