@@ -4,7 +4,8 @@
  * logs one more run and draws the comparisons), writes the HTML reports, and ends with the best
  * run of each family, the number of runs, and where the reports are. Running it again adds runs.
  *
- * Options: `--quick` (a smaller grid), `--no-reports` (skip Jupyter).
+ * Options: `--quick` (a smaller grid), `--no-reports` (skip Jupyter), `--reports <dir>` (where
+ * the reports go; `reports/` by default).
  *
  * @module
  */
@@ -20,6 +21,7 @@ const { values } = parseArgs({
   options: {
     quick: { type: "boolean", default: false },
     "no-reports": { type: "boolean", default: false },
+    reports: { type: "string", default: REPORTS_DIR },
   },
 });
 
@@ -40,7 +42,7 @@ const reports: string[] = [];
 if (!values["no-reports"]) {
   for (const notebook of listNotebooks()) {
     const t = performance.now();
-    const report = await renderReport(notebook);
+    const report = await renderReport(notebook, { outDir: values.reports });
     reports.push(report);
     console.log(
       `Executed ${relative(REPO_ROOT, notebook)} → ${relative(REPO_ROOT, report)} (${
@@ -50,7 +52,7 @@ if (!values["no-reports"]) {
   }
   const stakeholder = await renderReport(`${REPO_ROOT}/notebooks/compare_runs.ipynb`, {
     noInput: true,
-    outDir: `${REPORTS_DIR}/summary`,
+    outDir: `${values.reports}/summary`,
   });
   reports.push(stakeholder);
   console.log(`Code-free summary → ${relative(REPO_ROOT, stakeholder)}`);

@@ -1,0 +1,47 @@
+// `deno task demo` end to end (with its smaller grid): it logs runs, executes every notebook,
+// writes the reports and names the best runs — and running it again only adds runs.
+
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { FileStore } from "../lib/mod.ts";
+
+const DEMO = new URL("../tools/demo.ts", import.meta.url).pathname;
+
+async function demo(store: string, reports: string): Promise<string> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", DEMO, "--quick", "--reports", reports],
+    env: { MLFLOW_TRACKING_URI: store },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(out.stdout);
+  assert.equal(out.code, 0, new TextDecoder().decode(out.stderr).slice(-3000));
+  return text;
+}
+
+Deno.test("the demo logs runs, writes every report, and can run again", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "demo-test-" });
+  const store = join(dir, "mlruns");
+  const reports = join(dir, "reports");
+  // The quick grid logs 3 runs; the notebooks log 7 more (one forest, one k-neighbours, a sweep of 5).
+  const first = await demo(store, reports);
+  assert.match(first, /Logged 3 runs/);
+  assert.match(first, /\n10 runs in file:\/\//);
+  assert.match(first, /k-neighbours\s+knn-k\d+\s+n_neighbors=\d+\s+test_accuracy=0\.\d{3}/);
+  assert.match(
+    first,
+    /random-forest\s+rf-d\d+-n\d+\s+max_depth=\d+ n_estimators=\d+\s+test_accuracy=0\.\d{3}/,
+  );
+  for (const name of ["explore_data", "train_kneighbors", "train_random_forest", "compare_runs"]) {
+    assert.ok((await Deno.stat(join(reports, `${name}.html`))).size > 10_000, name);
+  }
+  assert.ok((await Deno.stat(join(reports, "summary", "compare_runs.html"))).isFile);
+  const second = await demo(store, reports);
+  assert.match(second, /\n20 runs in file:\/\//);
+  const fs = new FileStore(store);
+  const all = fs.listExperiments().flatMap((e) =>
+    fs.searchRuns({ experimentIds: [e.experimentId] }).runs
+  );
+  assert.equal(all.length, 20);
+  assert.ok(all.every((r) => r.info.status === "FINISHED"));
+});
