@@ -336,18 +336,14 @@ export async function loadModel(uri: string): Promise<Pipeline> {
       `Cannot load model '${uri}': expected runs:/<run_id>/<name> or models:/<model_id>`,
     );
   }
-  const mlmodel = parseYamlDeep(await Deno.readTextFile(join(dir, "MLmodel")));
+  // MLmodel is nested YAML; its scalars are read as text, which is all this needs.
+  const mlmodel = parseYaml(await Deno.readTextFile(join(dir, "MLmodel"))) ?? {};
   const flavor = (mlmodel.flavors as Record<string, { model_file?: string }> | undefined)?.[FLAVOR];
   if (!flavor) {
     throw invalid(`Cannot load model '${uri}': its MLmodel has no '${FLAVOR}' flavor`);
   }
   const file = basename(flavor.model_file ?? "model.json");
   return loadPipeline(JSON.parse(await Deno.readTextFile(join(dir, file))));
-}
-
-function parseYamlDeep(text: string): Record<string, unknown> {
-  // MLmodel is nested YAML; its scalars are quoted strings or plain numbers/booleans/nulls.
-  return (parseYaml(text) ?? {}) as Record<string, unknown>;
 }
 
 // ------------------------------------------------------------------ autolog
