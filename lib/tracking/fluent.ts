@@ -14,6 +14,7 @@ import type { Experiment, FileInfo, Metric, RunStatus } from "./entities.ts";
 import { Run, RunList } from "./run.ts";
 import { FileStore, uriToPath, type ViewType } from "./store.ts";
 import { printable } from "./validation.ts";
+import { compileExperimentFilter, sortExperiments } from "./search.ts";
 
 let trackingUri: string | undefined;
 let activeExperimentId: string | undefined;
@@ -170,30 +171,48 @@ export async function getExperiment(experimentId: string): Promise<Experiment> {
 export interface SearchExperimentsOptions {
   /** Active, deleted or all experiments. @default "ACTIVE_ONLY" */
   viewType?: ViewType;
-  /** Only experiments whose name matches this SQL LIKE pattern (e.g. `'rf%'`). */
-  nameLike?: string;
-  /** At most this many. @default 1000 */
+  /** MLflow's experiment filter, e.g. `name LIKE 'rf%' and tags.team = 'ml'`. */
+  filter?: string;
+  /** MLflow's experiment order-by. @default ["creation_time DESC", "experiment_id ASC"] */
+  orderBy?: string[];
+  /** At most this many (1 … 50,000). @default 1000 */
   maxResults?: number;
 }
 
-/** Experiments in MLflow's default order: creation time descending, then id. */
+/**
+ * Experiments matching `filter`, in MLflow's `search_experiments` order.
+ *
+ * @example
+ * ```ts
+ * import { createExperiment, searchExperiments, setTrackingUri } from "./fluent.ts";
+ * import assert from "node:assert/strict";
+ *
+ * setTrackingUri(await Deno.makeTempDir());
+ * await createExperiment("rf-grid", { team: "ml" });
+ * await createExperiment("knn-grid");
+ * const found = await searchExperiments({ filter: "tags.team = 'ml'" });
+ * assert.deepEqual(found.map((e) => e.name), ["rf-grid"]);
+ * ```
+ */
 export async function searchExperiments(
   options: SearchExperimentsOptions = {},
 ): Promise<Experiment[]> {
   await Promise.resolve();
-  const { viewType = "ACTIVE_ONLY", maxResults = 1000, nameLike } = options;
+  const { viewType = "ACTIVE_ONLY", maxResults = 1000, filter = "", orderBy } = options;
+  if (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > 50000) {
+    throw new MlflowError(
+      "INVALID_PARAMETER_VALUE",
+      `Invalid value ${maxResults} for parameter 'max_results' supplied. It must be a positive ` +
+        `integer at most 50000`,
+    );
+  }
+  const keep = compileExperimentFilter(filter);
   const store = getStore();
   store.ensureRoot();
-  let list = store.listExperiments(viewType);
-  if (nameLike !== undefined) {
-    const { likeToRegExp } = await import("./search.ts");
-    const re = likeToRegExp(nameLike, false);
-    list = list.filter((e) => re.test(e.name));
-  }
-  return list.sort((a, b) =>
-    (b.creationTime ?? 0) - (a.creationTime ?? 0) ||
-    (a.experimentId < b.experimentId ? -1 : a.experimentId > b.experimentId ? 1 : 0)
-  ).slice(0, maxResults);
+  return sortExperiments(store.listExperiments(viewType).filter(keep), orderBy).slice(
+    0,
+    maxResults,
+  );
 }
 
 function currentExperimentId(): string {

@@ -33,4 +33,14 @@ export {
   type SkippedRun,
   type ViewType,
 } from "./store.ts";
-export { compileFilter, compileOrderBy, parseFilter, parseOrderBy } from "./search.ts";
+export {
+  compileExperimentFilter,
+  compileFilter,
+  compileOrderBy,
+  EXPERIMENT_GRAMMAR,
+  type Grammar,
+  parseFilter,
+  parseOrderBy,
+  RUN_GRAMMAR,
+  sortExperiments,
+} from "./search.ts";

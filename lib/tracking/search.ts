@@ -7,7 +7,7 @@
  */
 
 import { invalid } from "./errors.ts";
-import type { RunInfo } from "./entities.ts";
+import type { Experiment, RunInfo } from "./entities.ts";
 import type { Run } from "./run.ts";
 
 /** The entity a search clause looks at. */
@@ -29,8 +29,24 @@ const ENTITY_ALIASES: Record<string, EntityType> = {
   dataset: "dataset",
   datasets: "dataset",
 };
-const NUMERIC_ATTRIBUTES = new Set(["start_time", "end_time", "created", "Created"]);
-const SEARCHABLE_ATTRIBUTES = new Set([
+/**
+ * What a search may name: entity prefixes, searchable and orderable attributes, which attributes
+ * are numbers, and which take `IN (…)` lists. Runs and experiments each have one.
+ */
+export interface Grammar {
+  /** Entity prefixes (`metrics`, `tags`, …) and the entity each names. */
+  entities: Readonly<Record<string, EntityType>>;
+  /** Attributes a filter may compare. */
+  searchable: ReadonlySet<string>;
+  /** Attributes an order-by may sort on. */
+  orderable: ReadonlySet<string>;
+  /** Attributes compared as numbers. */
+  numeric: ReadonlySet<string>;
+  /** Attributes that accept `IN (…)` / `NOT IN (…)`. */
+  lists: ReadonlySet<string>;
+}
+
+const RUN_SEARCHABLE = [
   "artifact_uri",
   "end_time",
   "run_id",
@@ -40,14 +56,25 @@ const SEARCHABLE_ATTRIBUTES = new Set([
   "user_id",
   "created",
   "Created",
-  "run name",
-  "Run name",
-  "Run Name",
-]);
-const ORDERABLE_ATTRIBUTES = new Set([
-  ...SEARCHABLE_ATTRIBUTES,
-  "experiment_id",
-].filter((a) => !["run name", "Run name", "Run Name"].includes(a)));
+];
+
+/** `search_runs`'s grammar (`SearchUtils`). */
+export const RUN_GRAMMAR: Grammar = {
+  entities: ENTITY_ALIASES,
+  searchable: new Set([...RUN_SEARCHABLE, "run name", "Run name", "Run Name"]),
+  orderable: new Set([...RUN_SEARCHABLE, "experiment_id"]),
+  numeric: new Set(["start_time", "end_time", "created", "Created"]),
+  lists: new Set(["run_id"]),
+};
+
+/** `search_experiments`'s grammar (`SearchExperimentsUtils`): attributes and tags only. */
+export const EXPERIMENT_GRAMMAR: Grammar = {
+  entities: { attribute: "attribute", tag: "tag", tags: "tag" },
+  searchable: new Set(["name", "experiment_id", "creation_time", "last_update_time"]),
+  orderable: new Set(["name", "experiment_id", "creation_time", "last_update_time"]),
+  numeric: new Set(["creation_time", "last_update_time"]),
+  lists: new Set(["experiment_id"]),
+};
 
 function aliasAttribute(key: string): string {
   if (key === "created" || key === "Created") return "start_time";
@@ -177,7 +204,12 @@ function stripKeyQuotes(key: string): string {
 }
 
 /** Splits `entity.key` at the first dot; a bare name is an attribute. */
-function parseIdentifier(text: string, validAttributes: Set<string>, source: string) {
+function parseIdentifier(
+  text: string,
+  grammar: Grammar,
+  validAttributes: ReadonlySet<string>,
+  source: string,
+) {
   const dot = text.startsWith("`") ? text.indexOf("`.", 1) + 1 : text.indexOf(".");
   let entity = "attribute";
   let key = text;
@@ -185,11 +217,11 @@ function parseIdentifier(text: string, validAttributes: Set<string>, source: str
     entity = stripKeyQuotes(text.slice(0, dot));
     key = text.slice(dot + 1);
   }
-  const type = ENTITY_ALIASES[stripKeyQuotes(entity)];
+  const type = grammar.entities[stripKeyQuotes(entity)];
   if (!type) {
     throw invalid(
       `Invalid entity type '${entity}' in '${source}'. Valid values are ` +
-        `['metric', 'parameter', 'tag', 'attribute', 'dataset']`,
+        `['${[...new Set(Object.values(grammar.entities))].join("', '")}']`,
     );
   }
   key = stripKeyQuotes(key);
@@ -211,8 +243,11 @@ const METRIC_OPS = new Set([">", ">=", "!=", "=", "<", "<="]);
 const STRING_OPS = new Set(["!=", "=", "LIKE", "ILIKE", "IS NULL", "IS NOT NULL"]);
 const STRING_ATTR_OPS = new Set(["!=", "=", "LIKE", "ILIKE", "IN", "NOT IN"]);
 
-/** Parses a filter string into clauses, with MLflow's rules and error messages. */
-export function parseFilter(filter: string): Clause[] {
+/**
+ * Parses a filter string into clauses, with MLflow's rules and error messages — for runs, or
+ * for experiments with {@linkcode EXPERIMENT_GRAMMAR}.
+ */
+export function parseFilter(filter: string, grammar: Grammar = RUN_GRAMMAR): Clause[] {
   if (!filter || !filter.trim()) return [];
   if (filter.includes(";")) {
     throw invalid(
@@ -237,7 +272,7 @@ export function parseFilter(filter: string): Clause[] {
     if (!lhs || lhs.kind !== "ident") {
       throw invalid(`Invalid filter '${filter}': expected a name like metrics.<key> after AND`);
     }
-    const { type, key } = parseIdentifier(lhs.text, SEARCHABLE_ATTRIBUTES, filter);
+    const { type, key } = parseIdentifier(lhs.text, grammar, grammar.searchable, filter);
     let comparator: string;
     const t1 = toks[i++];
     if (t1?.kind === "op") comparator = t1.text;
@@ -273,16 +308,22 @@ export function parseFilter(filter: string): Clause[] {
           `Invalid comparison clause in '${filter}': missing a value after ${comparator}`,
         );
       }
-      value = clauseValue(type, key, comparator, v);
+      value = clauseValue(grammar, type, key, comparator, v);
     }
-    checkComparator(type, key, comparator);
+    checkComparator(grammar, type, key, comparator);
     clauses.push({ type, key, comparator, value });
   }
   return clauses;
 }
 
-function clauseValue(type: EntityType, key: string, comparator: string, v: Tok): Clause["value"] {
-  if (type === "metric" || (type === "attribute" && NUMERIC_ATTRIBUTES.has(key))) {
+function clauseValue(
+  grammar: Grammar,
+  type: EntityType,
+  key: string,
+  comparator: string,
+  v: Tok,
+): Clause["value"] {
+  if (type === "metric" || (type === "attribute" && grammar.numeric.has(key))) {
     if (v.kind !== "number") {
       throw invalid(
         `Expected numeric value type for ${
@@ -294,18 +335,22 @@ function clauseValue(type: EntityType, key: string, comparator: string, v: Tok):
     return Number(v.text);
   }
   if (v.kind === "list") {
-    if (!(type === "attribute" && key === "run_id") && type !== "dataset") {
+    if (!(type === "attribute" && grammar.lists.has(key)) && type !== "dataset") {
       throw invalid(
-        `Only ['run_id'] attributes support comparison with a list of quoted string values.`,
+        `Only ['${[...grammar.lists].join("', '")}'] attributes support comparison with a list ` +
+          `of quoted string values.`,
       );
     }
     if (comparator !== "IN" && comparator !== "NOT IN") {
       throw invalid(`A list of values needs IN or NOT IN, not ${comparator}`);
     }
-    // MLflow drops listed run ids that are not lowercase.
-    return type === "attribute"
-      ? v.items.filter((s) => s === s.toLowerCase() && s !== s.toUpperCase())
-      : v.items;
+    if (v.items.length === 0) {
+      throw invalid(
+        "While parsing a list in the query, expected a non-empty list of string values, but " +
+          "got empty list",
+      );
+    }
+    return v.items;
   }
   if (v.kind !== "string") {
     throw invalid(
@@ -316,9 +361,14 @@ function clauseValue(type: EntityType, key: string, comparator: string, v: Tok):
   return v.text;
 }
 
-function checkComparator(type: EntityType, key: string, comparator: string): void {
+function checkComparator(
+  grammar: Grammar,
+  type: EntityType,
+  key: string,
+  comparator: string,
+): void {
   let valid: Set<string>;
-  if (type === "metric" || (type === "attribute" && NUMERIC_ATTRIBUTES.has(key))) {
+  if (type === "metric" || (type === "attribute" && grammar.numeric.has(key))) {
     valid = METRIC_OPS;
   } else if (type === "parameter" || type === "tag") valid = STRING_OPS;
   else valid = STRING_ATTR_OPS;
@@ -377,9 +427,23 @@ function lookup(run: Run, type: EntityType, key: string): string | number | null
   }
 }
 
-function matchClause(run: Run, c: Clause, likes: Map<Clause, RegExp>): boolean {
+function compileLikes(clauses: Clause[]): Map<Clause, RegExp> {
+  const likes = new Map<Clause, RegExp>();
+  for (const c of clauses) {
+    if (c.comparator === "LIKE" || c.comparator === "ILIKE") {
+      likes.set(c, likeToRegExp(String(c.value), c.comparator === "ILIKE"));
+    }
+  }
+  return likes;
+}
+
+/** Whether the value a clause reads (`null` when missing) satisfies it. */
+function matchClause(
+  lhs: string | number | null,
+  c: Clause,
+  likes: Map<Clause, RegExp>,
+): boolean {
   if (c.type === "dataset") return false; // runs logged here carry no dataset inputs
-  const lhs = lookup(run, c.type, c.key);
   if (c.comparator === "IS NULL") return lhs === null;
   if (c.comparator === "IS NOT NULL") return lhs !== null;
   if (lhs === null) return false;
@@ -431,19 +495,15 @@ function matchClause(run: Run, c: Clause, likes: Map<Clause, RegExp>): boolean {
  */
 export function compileFilter(filter: string): RunFilter {
   const clauses = parseFilter(filter);
-  const likes = new Map<Clause, RegExp>();
-  for (const c of clauses) {
-    if (c.comparator === "LIKE" || c.comparator === "ILIKE") {
-      likes.set(c, likeToRegExp(String(c.value), c.comparator === "ILIKE"));
-    }
-  }
+  const likes = compileLikes(clauses);
   const keys = { metrics: new Set<string>(), params: new Set<string>(), tags: new Set<string>() };
   for (const c of clauses) {
     if (c.type === "metric") keys.metrics.add(c.key);
     if (c.type === "parameter") keys.params.add(c.key);
     if (c.type === "tag") keys.tags.add(c.key);
   }
-  const test = (run: Run) => clauses.every((c) => matchClause(run, c, likes));
+  const test = (run: Run) =>
+    clauses.every((c) => matchClause(lookup(run, c.type, c.key), c, likes));
   return Object.assign(test, { empty: clauses.length === 0, keys });
 }
 
@@ -471,7 +531,7 @@ export interface OrderBy {
 }
 
 /** Parses `"<entity>.<key> [ASC|DESC]"`, backticks or double quotes around keys allowed. */
-export function parseOrderBy(clause: string): OrderBy {
+export function parseOrderBy(clause: string, grammar: Grammar = RUN_GRAMMAR): OrderBy {
   const m = /^\s*(.+?)(?:\s+(asc|desc))?\s*$/i.exec(clause);
   if (!m || !m[1]) throw invalid(`Invalid order_by clause '${clause}'. Could not be parsed.`);
   let ident = m[1];
@@ -481,7 +541,7 @@ export function parseOrderBy(clause: string): OrderBy {
     throw invalid(`Invalid order_by clause '${clause}'. Could not be parsed.`);
   }
   ident = ident.trim();
-  const { type, key } = parseIdentifier(ident, ORDERABLE_ATTRIBUTES, clause);
+  const { type, key } = parseIdentifier(ident, grammar, grammar.orderable, clause);
   if (type === "dataset") throw invalid(`Invalid order_by entity type 'dataset' in '${clause}'`);
   return { type, key, ascending: (m[2] ?? "asc").toLowerCase() === "asc" };
 }
@@ -511,7 +571,7 @@ function comparePy(a: string | number, b: string | number): number {
  * missing values last and NaN just before them, in both directions.
  */
 export function compileOrderBy(orderBy: string[]): (runs: Run[]) => Run[] {
-  const clauses = orderBy.map(parseOrderBy);
+  const clauses = orderBy.map((clause) => parseOrderBy(clause));
   return (runs) => {
     let out = [...runs].sort((a, b) =>
       b.info.startTime - a.info.startTime || comparePy(a.info.runId, b.info.runId)
@@ -533,4 +593,71 @@ export function compileOrderBy(orderBy: string[]): (runs: Run[]) => Run[] {
     }
     return out;
   };
+}
+
+// ------------------------------------------------------------------ experiments
+
+const EXPERIMENT_FIELDS: Record<string, keyof Experiment> = {
+  name: "name",
+  experiment_id: "experimentId",
+  creation_time: "creationTime",
+  last_update_time: "lastUpdateTime",
+};
+
+function experimentValue(e: Experiment, type: EntityType, key: string): string | number | null {
+  if (type === "tag") return key in e.tags ? e.tags[key]! : null;
+  const field = EXPERIMENT_FIELDS[key];
+  return field ? e[field] as string | number | null : null;
+}
+
+/**
+ * Compiles an experiment filter (`name LIKE 'rf%' and tags.team = 'ml'`, `creation_time > 0`,
+ * `experiment_id IN ('1', '2')`) into a predicate, with MLflow's `search_experiments` rules.
+ *
+ * @example
+ * ```ts
+ * import { compileExperimentFilter } from "./search.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const keep = compileExperimentFilter("name LIKE 'rf%' and tags.team IS NOT NULL");
+ * const exp = { experimentId: "1", name: "rf-grid", artifactLocation: "", lifecycleStage: "active" as const,
+ *   creationTime: 1, lastUpdateTime: 1, tags: { team: "ml" } };
+ * assert.equal(keep(exp), true);
+ * assert.equal(keep({ ...exp, tags: {} }), false);
+ * ```
+ */
+export function compileExperimentFilter(filter: string): (experiment: Experiment) => boolean {
+  const clauses = parseFilter(filter, EXPERIMENT_GRAMMAR);
+  const likes = compileLikes(clauses);
+  return (e) => clauses.every((c) => matchClause(experimentValue(e, c.type, c.key), c, likes));
+}
+
+/**
+ * Sorts experiments as MLflow's `search_experiments` does: by each order-by clause in turn with
+ * missing values last, then by `experiment_id` descending unless a clause names it; the default
+ * order is `creation_time DESC, experiment_id ASC`.
+ */
+export function sortExperiments(
+  experiments: readonly Experiment[],
+  orderBy: readonly string[] = ["creation_time DESC", "experiment_id ASC"],
+): Experiment[] {
+  const clauses = orderBy.map((clause) => parseOrderBy(clause, EXPERIMENT_GRAMMAR));
+  for (const c of clauses) {
+    if (c.type !== "attribute") throw invalid(`Invalid order_by entity: ${c.type}`);
+  }
+  if (!clauses.some((c) => c.key === "experiment_id")) {
+    clauses.push({ type: "attribute", key: "experiment_id", ascending: false });
+  }
+  return [...experiments].sort((a, b) => {
+    for (const { key, ascending } of clauses) {
+      const x = experimentValue(a, "attribute", key);
+      const y = experimentValue(b, "attribute", key);
+      if (x === y) continue;
+      if (x === null) return 1;
+      if (y === null) return -1;
+      const c = comparePy(x, y);
+      if (c !== 0) return ascending ? c : -c;
+    }
+    return 0;
+  });
 }

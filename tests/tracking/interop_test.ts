@@ -440,3 +440,67 @@ Deno.test("the MLflow tracking server (what `deno task ui` runs) serves the libr
   const page = await fetch(`${base}/`);
   assert.match(await page.text(), /<!doctype html>/i);
 });
+
+Deno.test("searchExperiments returns the same experiments in the same order as MLflow", async () => {
+  const root = await tempStore();
+  const store = new FileStore(root);
+  store.ensureRoot();
+  const names = ["rf-alpha", "rf-beta", "knn-alpha", "KNN-gamma", "plain", "zeta", "rf_delta"];
+  for (const [i, name] of names.entries()) {
+    const tags: Record<string, string> = i % 2 ? { team: i % 3 ? "ml" : "ops" } : {};
+    store.createExperiment(name, tags);
+    if (i % 3 === 0) await new Promise((r) => setTimeout(r, 3)); // some share a creation time
+  }
+  const ids = store.listExperiments().map((e) => e.experimentId);
+  // Ties in creation and update time, so the tie-breaking rules are what decides.
+  for (const id of ids.slice(0, 4)) {
+    const path = join(root, id, "meta.yaml");
+    const text = await Deno.readTextFile(path);
+    await Deno.writeTextFile(
+      path,
+      text.replace(/^(creation_time|last_update_time): \d+$/gm, "$1: 1700000000000"),
+    );
+  }
+  const filters = [
+    "",
+    "name LIKE 'rf%'",
+    "name ILIKE 'knn%'",
+    "attribute.name != 'plain'",
+    "tags.team = 'ml'",
+    "tags.team IS NULL",
+    "tags.team IS NOT NULL and name LIKE '%a'",
+    "creation_time > 0",
+    `experiment_id IN ('${ids[1]}', '${ids[2]}')`,
+    "name = 'zeta'",
+  ];
+  const orders: (string[] | undefined)[] = [
+    undefined,
+    ["name"],
+    ["name DESC"],
+    ["creation_time ASC"],
+    ["last_update_time DESC", "name"],
+    ["experiment_id"],
+  ];
+  const cases = filters.flatMap((filter) => orders.map((order) => ({ filter, order })));
+  const { stdout } = await runPython(
+    `
+import sys, json
+from mlflow import MlflowClient
+from mlflow.entities import ViewType
+c = MlflowClient(tracking_uri="file://" + sys.argv[1])
+out = []
+for case in json.loads(sys.argv[2]):
+    kwargs = {"order_by": case["order"]} if case.get("order") else {}
+    found = c.search_experiments(view_type=ViewType.ACTIVE_ONLY, filter_string=case["filter"], **kwargs)
+    out.append([e.experiment_id for e in found])
+print(json.dumps(out))`,
+    [root, JSON.stringify(cases)],
+  );
+  const expected = JSON.parse(stdout) as string[][];
+  mlflow.setTrackingUri(root);
+  for (const [i, { filter, order }] of cases.entries()) {
+    const ours = await mlflow.searchExperiments({ filter, ...(order ? { orderBy: order } : {}) });
+    assert.deepEqual(ours.map((e) => e.experimentId), expected[i], JSON.stringify(cases[i]));
+  }
+  assert.ok(expected.some((r) => r.length === 1) && expected.some((r) => r.length >= 7));
+});

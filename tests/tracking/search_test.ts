@@ -53,7 +53,8 @@ Deno.test("filters parse into typed clauses: entity aliases, quoted keys, IS NUL
     value: "FAILED",
   });
   assert.deepEqual(parseFilter("param.k is not null")[0]!.comparator, "IS NOT NULL");
-  assert.deepEqual(parseFilter("attributes.run_id IN ('abc', 'DEF')")[0]!.value, ["abc"]); // MLflow drops non-lowercase ids
+  assert.deepEqual(parseFilter("attributes.run_id IN ('abc', 'DEF')")[0]!.value, ["abc", "DEF"]);
+  assert.throws(() => parseFilter("attributes.run_id IN ()"), /non-empty list/);
   assert.deepEqual(parseFilter("metric.x < -1.5e-3")[0]!.value, -1.5e-3);
   assert.deepEqual(parseFilter("  "), []);
 });
