@@ -186,7 +186,7 @@ Deno.test("searchRuns returns the same runs in the same order as MLflow", async 
     `params."max_depth" = "5"`,
     "params.`model` LIKE '_f'",
     "attributes.end_time > 2001",
-    `attributes.run_id IN ('${ids[1]}', '${ids[2]}', '${ids[3]}')`,
+    `attributes.run_id IN ('${ids[1]}', '${ids[2]!.toUpperCase()}', '${ids[3]}')`,
     `run_id NOT IN ('${ids[4]}')`,
     "attributes.user_id = 'tester' and metrics.loss = 0",
     "metrics.acc > 2",
