@@ -9,6 +9,7 @@
 
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { FileStore } from "../lib/mod.ts";
 import { ensureVenv, REPO_ROOT, VENV_DIR } from "./python.ts";
 
 /** The command line that serves `store` with MLflow's UI on `host:port`. */
@@ -104,6 +105,8 @@ if (import.meta.main) {
   await ensureVenv();
   const store = Deno.env.get("MLFLOW_TRACKING_URI")?.replace(/^file:\/\//, "") ??
     join(REPO_ROOT, "mlruns");
+  // A store cloned from git records the Default experiment's old folder; repoint it first.
+  new FileStore(store).ensureRoot();
   const [cmd, ...args] = uiCommand(store, values.host, Number(values.port));
   console.log(
     `MLflow UI on http://${values.host}:${values.port} (store: ${store}); Ctrl-C stops it.`,
