@@ -4,13 +4,22 @@
  * @module
  */
 
-/** MLflow's error codes (`mlflow/protos/databricks.proto`) that the tracking API raises. */
+/**
+ * MLflow's error codes (`mlflow/protos/databricks.proto`) that the tracking API raises; the
+ * later ones come from tracking servers.
+ */
 export const ERROR_CODES = [
   "INVALID_PARAMETER_VALUE",
   "RESOURCE_DOES_NOT_EXIST",
   "RESOURCE_ALREADY_EXISTS",
   "INVALID_STATE",
   "INTERNAL_ERROR",
+  "BAD_REQUEST",
+  "UNAUTHENTICATED",
+  "PERMISSION_DENIED",
+  "ENDPOINT_NOT_FOUND",
+  "REQUEST_LIMIT_EXCEEDED",
+  "TEMPORARILY_UNAVAILABLE",
 ] as const;
 
 /** One of {@linkcode ERROR_CODES}. */
@@ -35,11 +44,19 @@ export class MlflowError extends Error {
   /** MLflow's error code for this condition. */
   readonly code: ErrorCode;
 
+  /** The HTTP status a tracking server answered with, when the error came from one. */
+  readonly httpStatus?: number;
+
   /** Makes an error with MLflow's `code` and a message naming what was wrong. */
-  constructor(code: ErrorCode, message: string, options?: ErrorOptions) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options?: ErrorOptions & { httpStatus?: number },
+  ) {
     super(message, options);
     this.name = "MlflowError";
     this.code = code;
+    if (options?.httpStatus !== undefined) this.httpStatus = options.httpStatus;
   }
 }
 

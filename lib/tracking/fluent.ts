@@ -1,8 +1,9 @@
 /**
  * MLflow's fluent tracking API in camelCase: a tracking URI, an active experiment and a stack of
- * active runs, over a {@linkcode FileStore}. Every call that does I/O returns a Promise that
- * resolves once the data has been handed to the operating system (so a killed kernel loses
- * nothing already logged).
+ * active runs, over a {@linkcode FileStore} (a local `mlruns/` folder) or a
+ * {@linkcode RestStore} (an MLflow tracking server, for `http(s)://` URIs). Every call that does
+ * I/O returns a Promise that resolves once the data is safe: handed to the operating system (so
+ * a killed kernel loses nothing already logged), or acknowledged by the server.
  *
  * @module
  */
@@ -13,12 +14,13 @@ import { MlflowError, notFound } from "./errors.ts";
 import type { Experiment, FileInfo, Metric, RunStatus } from "./entities.ts";
 import { Run, RunList } from "./run.ts";
 import { FileStore, uriToPath, type ViewType } from "./store.ts";
+import { isServerUri, RestStore } from "./rest.ts";
+import type { TrackingStore } from "./backend.ts";
 import { printable } from "./validation.ts";
-import { compileExperimentFilter, sortExperiments } from "./search.ts";
 
 let trackingUri: string | undefined;
 let activeExperimentId: string | undefined;
-const stores = new Map<string, FileStore>();
+const stores = new Map<string, TrackingStore>();
 const runStack: Run[] = [];
 
 function isDir(path: string): boolean {
@@ -39,7 +41,7 @@ let resolvedDefault: { key: string; path: string } | undefined;
  */
 function defaultTrackingPath(): string {
   const env = Deno.env.get("MLFLOW_TRACKING_URI");
-  if (env) return uriToPath(env);
+  if (env) return isServerUri(env) ? env : uriToPath(env);
   const cwd = Deno.cwd();
   // Every logging call asks; walk the folders only when the current folder changed.
   if (resolvedDefault?.key === cwd) return resolvedDefault.path;
@@ -66,7 +68,8 @@ function exists(path: string): boolean {
 }
 
 /**
- * Sets where runs are recorded: a folder path (relative to the current folder) or a `file:` URI.
+ * Sets where runs are recorded: a folder path (relative to the current folder), a `file:` URI,
+ * or an MLflow tracking server's `http(s)://` URL (then every call goes through its REST API).
  *
  * @example
  * ```ts
@@ -79,23 +82,26 @@ function exists(path: string): boolean {
  * ```
  */
 export function setTrackingUri(uri: string): void {
-  const path = uriToPath(uri);
-  trackingUri = "file://" + path;
+  if (isServerUri(uri)) new RestStore(uri); // refuses a malformed URL now
+  trackingUri = isServerUri(uri) ? uri : "file://" + uriToPath(uri);
   activeExperimentId = undefined;
 }
 
-/** The current tracking URI, as a `file:` URI of an absolute path. */
+/**
+ * The current tracking URI: a `file:` URI of an absolute path, or a server's URL (without any
+ * credentials it was given).
+ */
 export function getTrackingUri(): string {
-  return trackingUri ?? "file://" + defaultTrackingPath();
+  return getStore().uri;
 }
 
-/** The store behind the current tracking URI. */
-export function getStore(): FileStore {
-  const path = uriToPath(getTrackingUri());
-  let store = stores.get(path);
+/** The store behind the current tracking URI: a {@linkcode FileStore} or a {@linkcode RestStore}. */
+export function getStore(): TrackingStore {
+  const uri = trackingUri ?? defaultTrackingPath();
+  let store = stores.get(uri);
   if (!store) {
-    store = new FileStore(path);
-    stores.set(path, store);
+    store = isServerUri(uri) ? new RestStore(uri) : new FileStore(uriToPath(uri));
+    stores.set(uri, store);
   }
   return store;
 }
@@ -121,18 +127,18 @@ export function getStore(): FileStore {
 export async function setExperiment(name: string): Promise<Experiment> {
   await Promise.resolve();
   const store = getStore();
-  store.ensureRoot();
-  let exp = store.getExperimentByName(name);
+  await store.ensureRoot();
+  let exp = await store.getExperimentByName(name);
   if (!exp) {
     try {
       // MLflow 3's UI opens experiments of this kind on their training runs (not on traces).
-      exp = store.getExperiment(
-        store.createExperiment(name, { "mlflow.experimentKind": "custom_model_development" }),
+      exp = await store.getExperiment(
+        await store.createExperiment(name, { "mlflow.experimentKind": "custom_model_development" }),
       );
     } catch (e) {
       // Another process created it between our look-up and our create.
       if (!(e instanceof MlflowError && e.code === "RESOURCE_ALREADY_EXISTS")) throw e;
-      exp = store.getExperimentByName(name)!;
+      exp = (await store.getExperimentByName(name))!;
     }
   }
   if (exp.lifecycleStage === "deleted") {
@@ -152,19 +158,19 @@ export async function createExperiment(
   tags: Record<string, string> = {},
 ): Promise<string> {
   await Promise.resolve();
-  return getStore().createExperiment(name, tags);
+  return await getStore().createExperiment(name, tags);
 }
 
 /** The experiment with this name (active or deleted), or null. */
 export async function getExperimentByName(name: string): Promise<Experiment | null> {
   await Promise.resolve();
-  return getStore().getExperimentByName(name);
+  return await getStore().getExperimentByName(name);
 }
 
 /** The experiment with this id; throws RESOURCE_DOES_NOT_EXIST. */
 export async function getExperiment(experimentId: string): Promise<Experiment> {
   await Promise.resolve();
-  return getStore().getExperiment(experimentId);
+  return await getStore().getExperiment(experimentId);
 }
 
 /** Options of {@linkcode searchExperiments}. */
@@ -198,21 +204,9 @@ export async function searchExperiments(
   options: SearchExperimentsOptions = {},
 ): Promise<Experiment[]> {
   await Promise.resolve();
-  const { viewType = "ACTIVE_ONLY", maxResults = 1000, filter = "", orderBy } = options;
-  if (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > 50000) {
-    throw new MlflowError(
-      "INVALID_PARAMETER_VALUE",
-      `Invalid value ${maxResults} for parameter 'max_results' supplied. It must be a positive ` +
-        `integer at most 50000`,
-    );
-  }
-  const keep = compileExperimentFilter(filter);
   const store = getStore();
-  store.ensureRoot();
-  return sortExperiments(store.listExperiments(viewType).filter(keep), orderBy).slice(
-    0,
-    maxResults,
-  );
+  await store.ensureRoot();
+  return await store.searchExperiments(options);
 }
 
 function currentExperimentId(): string {
@@ -349,7 +343,7 @@ export async function startRun(options: StartRunOptions = {}): Promise<Run> {
   const store = getStore();
   let run: Run;
   if (options.runId !== undefined) {
-    const existing = store.getRun(options.runId);
+    const existing = await store.getRun(options.runId);
     if (options.experimentId !== undefined && options.experimentId !== existing.info.experimentId) {
       throw new MlflowError(
         "INVALID_PARAMETER_VALUE",
@@ -363,18 +357,18 @@ export async function startRun(options: StartRunOptions = {}): Promise<Run> {
         `Cannot start run with ID ${options.runId} because it is in the deleted state.`,
       );
     }
-    store.updateRunInfo(options.runId, { status: "RUNNING", endTime: null });
+    await store.updateRunInfo(options.runId, { status: "RUNNING", endTime: null });
     const extra: Record<string, unknown> = { ...options.tags };
     if (options.description !== undefined) extra["mlflow.note.content"] = options.description;
-    if (Object.keys(extra).length) store.logBatch(options.runId, { tags: extra });
-    run = store.getRun(options.runId);
+    if (Object.keys(extra).length) await store.logBatch(options.runId, { tags: extra });
+    run = await store.getRun(options.runId);
   } else {
     const experimentId = options.experimentId ?? await resolveExperimentId();
     const tags: Record<string, unknown> = { ...contextTags(), ...options.tags };
     if (options.description !== undefined) tags["mlflow.note.content"] = options.description;
     if (parent) tags["mlflow.parentRunId"] = parent.info.runId;
     const userId = String(tags["mlflow.user"] ?? "unknown");
-    run = store.createRun({
+    run = await store.createRun({
       experimentId,
       userId,
       tags,
@@ -392,7 +386,7 @@ export async function endRun(status: RunStatus = "FINISHED"): Promise<void> {
   await Promise.resolve();
   const run = runStack[runStack.length - 1];
   if (!run) return;
-  getStore().updateRunInfo(run.info.runId, { status, endTime: Date.now() });
+  await getStore().updateRunInfo(run.info.runId, { status, endTime: Date.now() });
   runStack.pop();
 }
 
@@ -400,7 +394,7 @@ export async function endRun(status: RunStatus = "FINISHED"): Promise<void> {
 export async function activeRun(): Promise<Run | null> {
   await Promise.resolve();
   const run = runStack[runStack.length - 1];
-  return run ? getStore().getRun(run.info.runId) : null;
+  return run ? await getStore().getRun(run.info.runId) : null;
 }
 
 /** The id of the active run, or null (no I/O). */
@@ -461,13 +455,13 @@ async function targetRun(): Promise<string> {
 
 /** Logs one param on the active run (starting one if none); returns the value. */
 export async function logParam<T>(key: string, value: T): Promise<T> {
-  getStore().logBatch(await targetRun(), { params: { [key]: value } });
+  await getStore().logBatch(await targetRun(), { params: { [key]: value } });
   return value;
 }
 
 /** Logs several params at once on the active run. */
 export async function logParams(params: Record<string, unknown>): Promise<void> {
-  getStore().logBatch(await targetRun(), { params });
+  await getStore().logBatch(await targetRun(), { params });
 }
 
 /** Where and when a metric point lies. */
@@ -484,7 +478,7 @@ export async function logMetric(
   value: number,
   options: MetricOptions = {},
 ): Promise<void> {
-  getStore().logBatch(await targetRun(), { metrics: [{ key, value, ...options }] });
+  await getStore().logBatch(await targetRun(), { metrics: [{ key, value, ...options }] });
 }
 
 /** Appends one point to each of several metrics, at the same step and time. */
@@ -493,24 +487,24 @@ export async function logMetrics(
   options: MetricOptions = {},
 ): Promise<void> {
   const timestamp = options.timestamp ?? Date.now();
-  getStore().logBatch(await targetRun(), {
+  await getStore().logBatch(await targetRun(), {
     metrics: Object.entries(metrics).map(([key, value]) => ({ key, value, ...options, timestamp })),
   });
 }
 
 /** Sets one tag on the active run. */
 export async function setTag(key: string, value: unknown): Promise<void> {
-  getStore().logBatch(await targetRun(), { tags: { [key]: value } });
+  await getStore().logBatch(await targetRun(), { tags: { [key]: value } });
 }
 
 /** Sets several tags on the active run. */
 export async function setTags(tags: Record<string, unknown>): Promise<void> {
-  getStore().logBatch(await targetRun(), { tags });
+  await getStore().logBatch(await targetRun(), { tags });
 }
 
 /** Removes a tag from the active run. */
 export async function deleteTag(key: string): Promise<void> {
-  getStore().deleteTag(await targetRun(), key);
+  await getStore().deleteTag(await targetRun(), key);
 }
 
 /** Copies a local file into the active run's artifacts (under `artifactPath` if given). */
@@ -554,7 +548,7 @@ export async function logDict(obj: unknown, artifactFile: string): Promise<void>
 /** A run by id: info, params, latest metrics and tags. Throws RESOURCE_DOES_NOT_EXIST. */
 export async function getRun(runId: string): Promise<Run> {
   await Promise.resolve();
-  return getStore().getRun(runId);
+  return await getStore().getRun(runId);
 }
 
 /** Options of {@linkcode searchRuns}. */
@@ -594,15 +588,15 @@ export interface SearchRunsOptions {
 export async function searchRuns(options: SearchRunsOptions = {}): Promise<RunList> {
   await Promise.resolve();
   const store = getStore();
-  store.ensureRoot();
+  await store.ensureRoot();
   const ids = [...(options.experimentIds ?? [])];
   for (const name of options.experimentNames ?? []) {
-    const exp = store.getExperimentByName(name);
+    const exp = await store.getExperimentByName(name);
     if (!exp) throw notFound(`Experiment '${printable(name)}' does not exist`);
     ids.push(exp.experimentId);
   }
   if (ids.length === 0) ids.push(await resolveExperimentId());
-  const { runs } = store.searchRuns({
+  const { runs } = await store.searchRuns({
     experimentIds: ids,
     ...(options.filter !== undefined ? { filter: options.filter } : {}),
     ...(options.orderBy !== undefined ? { orderBy: options.orderBy } : {}),
@@ -615,19 +609,84 @@ export async function searchRuns(options: SearchRunsOptions = {}): Promise<RunLi
 /** A metric's full history on a run, in logging order. */
 export async function getMetricHistory(runId: string, key: string): Promise<Metric[]> {
   await Promise.resolve();
-  return getStore().getMetricHistory(runId, key);
+  return await getStore().getMetricHistory(runId, key);
 }
 
 /** One level of a run's artifacts (or of the folder `path` inside them). */
 export async function listArtifacts(runId: string, path?: string): Promise<FileInfo[]> {
   await Promise.resolve();
-  return getStore().listArtifacts(runId, path);
+  return await getStore().listArtifacts(runId, path);
 }
 
-/** The local path of a run's artifact (or of its artifact folder). */
+/**
+ * A local path of a run's artifact (or of its artifact folder): the file itself in a local
+ * store, a downloaded copy (in a temporary folder) from a tracking server.
+ */
 export async function artifactPath(runId: string, path = ""): Promise<string> {
   await Promise.resolve();
-  return getStore().artifactTarget(runId, path);
+  return await getStore().downloadArtifacts(runId, path);
+}
+
+/**
+ * Downloads a run's artifact file or folder into `dstPath` (a fresh temporary folder when
+ * omitted) and returns the local path of the copy, as MLflow's `download_artifacts` does.
+ *
+ * @example
+ * ```ts
+ * import { downloadArtifacts, logText, setTrackingUri, withRun } from "./fluent.ts";
+ * import assert from "node:assert/strict";
+ *
+ * setTrackingUri(await Deno.makeTempDir());
+ * const id = await withRun({}, async (run) => {
+ *   await logText("hello", "notes/a.txt");
+ *   return run.info.runId;
+ * });
+ * const local = await downloadArtifacts(id, "notes", await Deno.makeTempDir());
+ * assert.equal(await Deno.readTextFile(`${local}/a.txt`), "hello");
+ * ```
+ */
+export async function downloadArtifacts(
+  runId: string,
+  path = "",
+  dstPath?: string,
+): Promise<string> {
+  await Promise.resolve();
+  return await getStore().downloadArtifacts(
+    runId,
+    path,
+    dstPath ?? await Deno.makeTempDir({ prefix: "mlflow-artifacts-" }),
+  );
+}
+
+/**
+ * The text of a run's artifact file, as MLflow's `mlflow.artifacts.load_text` reads it.
+ *
+ * @example
+ * ```ts
+ * import { loadText, logText, setTrackingUri, withRun } from "./fluent.ts";
+ * import assert from "node:assert/strict";
+ *
+ * setTrackingUri(await Deno.makeTempDir());
+ * const id = await withRun({}, async (run) => {
+ *   await logText("# notes", "notes.md");
+ *   return run.info.runId;
+ * });
+ * assert.equal(await loadText(id, "notes.md"), "# notes");
+ * ```
+ */
+export async function loadText(runId: string, artifactFile: string): Promise<string> {
+  await Promise.resolve();
+  return new TextDecoder().decode(await getStore().readArtifact(runId, artifactFile));
+}
+
+/** A JSON (or, for `.yaml`/`.yml`, YAML) artifact file of a run, parsed. */
+export async function loadDict(runId: string, artifactFile: string): Promise<unknown> {
+  const text = await loadText(runId, artifactFile);
+  if (/\.ya?ml$/i.test(artifactFile)) {
+    const { parse } = await import("yaml");
+    return parse(text);
+  }
+  return JSON.parse(text);
 }
 
 // Runs left active when the process exits end as MLflow's atexit hook ends them: FINISHED,
@@ -640,13 +699,33 @@ globalThis.addEventListener?.("unhandledrejection", () => {
   crashed = true;
 });
 globalThis.addEventListener?.("unload", () => {
+  // A local store is written synchronously, so this works even on the way out.
+  const store = getStore();
+  if (!(store instanceof FileStore)) return;
   while (runStack.length) {
     const run = runStack.pop()!;
     try {
-      getStore().updateRunInfo(run.info.runId, {
+      store.updateRunInfo(run.info.runId, {
         status: crashed ? "FAILED" : "FINISHED",
         endTime: Date.now(),
       });
     } catch { /* the store may be gone */ }
   }
+});
+// A server needs requests, which only an event loop that is still running can make: when the
+// program has nothing left to do, end its runs first (the loop then winds down again).
+globalThis.addEventListener?.("beforeunload", (event) => {
+  if (!runStack.length || getStore() instanceof FileStore) return;
+  event.preventDefault();
+  const runs = runStack.splice(0).reverse();
+  void (async () => {
+    for (const run of runs) {
+      try {
+        await getStore().updateRunInfo(run.info.runId, {
+          status: crashed ? "FAILED" : "FINISHED",
+          endTime: Date.now(),
+        });
+      } catch { /* the server may be gone */ }
+    }
+  })();
 });

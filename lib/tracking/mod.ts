@@ -1,7 +1,7 @@
 /**
- * Experiment tracking in MLflow's file-store layout: the fluent API (`setExperiment`,
- * `startRun`, `logParam`, `logMetric`, `searchRuns`, …), the store underneath, entities and the
- * search grammar.
+ * Experiment tracking in MLflow's file-store layout or on an MLflow tracking server: the fluent
+ * API (`setExperiment`, `startRun`, `logParam`, `logMetric`, `searchRuns`, …), the two stores
+ * underneath, syncing a local store to a server, entities and the search grammar.
  *
  * @example Log a run and find it again
  * ```ts
@@ -25,6 +25,25 @@ export * from "./entities.ts";
 export { type ErrorCode, MlflowError } from "./errors.ts";
 export * from "./fluent.ts";
 export { JUPYTER_DISPLAY, Run, RunList, runsTableHtml, type RunsTableOptions } from "./run.ts";
+export type {
+  Awaitable,
+  CreateRunOptions,
+  RunInfoChanges,
+  StoreSearchExperimentsOptions,
+  TrackingStore,
+} from "./backend.ts";
+export { BATCH_LIMITS, isServerUri, type RestOptions, RestStore } from "./rest.ts";
+export {
+  DIGEST_TAG,
+  SOURCE_MODEL_TAG,
+  SOURCE_RUN_TAG,
+  type SyncCounts,
+  type SyncEvent,
+  type SyncOptions,
+  type SyncOutcome,
+  type SyncReport,
+  syncStore,
+} from "./sync.ts";
 export {
   type Batch,
   FileStore,

@@ -25,10 +25,20 @@ import {
 } from "./_format.ts";
 import { invalid, MlflowError, notFound } from "./errors.ts";
 import { activeRunId, getStore } from "./fluent.ts";
+import { RestStore } from "./rest.ts";
+import { FileStore } from "./store.ts";
 import { type Pipeline, type PipelineJSON } from "../models/pipeline.ts";
 import { loadPipeline } from "../models/load_pipeline.ts";
 import { onTrain } from "../models/hooks.ts";
 import { validateRunId } from "./validation.ts";
+
+// The run's tags that travel with a logged model, as in MLflow 3.
+const SOURCE_TAGS = [
+  "mlflow.source.name",
+  "mlflow.source.type",
+  "mlflow.user",
+  "mlflow.source.git.commit",
+];
 
 /** The flavor name this library records in `MLmodel`. */
 export const FLAVOR = "deno_ml_pipeline";
@@ -57,7 +67,10 @@ export interface LoggedModel {
   runId: string;
   /** `models:/<modelId>`. */
   modelUri: string;
-  /** The local folder holding `MLmodel` and the model files. */
+  /**
+   * Where `MLmodel` and the model files are: a local folder in a file store, the model's
+   * artifact URI (`mlflow-artifacts:/…`) on a tracking server.
+   */
   artifactDir: string;
 }
 
@@ -83,6 +96,61 @@ function yamlText(value: unknown): string {
     defaultKeyType: "PLAIN",
     lineWidth: 0,
   });
+}
+
+/** Writes `MLmodel`, `model.json` and the input example of a pipeline into `dir`. */
+async function writeModelFiles(
+  dir: string,
+  model: Pipeline,
+  where: { modelId: string; runId: string; artifactLocation: string; inputExample?: number[][] },
+): Promise<void> {
+  const json: PipelineJSON = model.toJSON();
+  const modelText = JSON.stringify(json);
+  await Deno.writeTextFile(join(dir, "model.json"), modelText);
+  const library = LIBRARIES[model.kind];
+  const mlmodel: Record<string, unknown> = {
+    artifact_path: where.artifactLocation,
+    flavors: {
+      [FLAVOR]: {
+        model_file: "model.json",
+        kind: model.kind,
+        library,
+        library_version: packageVersion(library),
+        deno_version: Deno.version.deno,
+        classes: [...model.classes],
+        loader: "loadModel() from this project's lib/mod.ts",
+      },
+    },
+    is_signature_from_type_hint: false,
+    model_id: where.modelId,
+    model_size_bytes: new TextEncoder().encode(modelText).length,
+    model_uuid: where.modelId,
+    prompts: null,
+    run_id: where.runId,
+    signature: {
+      inputs: JSON.stringify([{
+        type: "tensor",
+        "tensor-spec": { dtype: "float64", shape: [-1, model.nFeatures] },
+      }]),
+      outputs: JSON.stringify([{ type: "tensor", "tensor-spec": { dtype: "int64", shape: [-1] } }]),
+      params: null,
+    },
+    type_hint_from_example: false,
+    utc_time_created: utcNow(),
+  };
+  if (where.inputExample) {
+    await Deno.writeTextFile(join(dir, "input_example.json"), JSON.stringify(where.inputExample));
+    await Deno.writeTextFile(
+      join(dir, "serving_input_example.json"),
+      JSON.stringify({ inputs: where.inputExample }, null, 2),
+    );
+    mlmodel.saved_input_example_info = {
+      artifact_path: "input_example.json",
+      serving_input_path: "serving_input_example.json",
+      type: "ndarray",
+    };
+  }
+  await Deno.writeTextFile(join(dir, "MLmodel"), yamlText(mlmodel));
 }
 
 /**
@@ -141,6 +209,8 @@ export async function logModel(
     );
   }
   const store = getStore();
+  if (store instanceof RestStore) return await logModelToServer(store, model, name, runId, options);
+  if (!(store instanceof FileStore)) throw invalid("Cannot log model: unsupported tracking store");
   const run = store.getRun(runId);
   const runDir = store.runDir(runId);
   const expDir = join(store.root, run.info.experimentId);
@@ -150,70 +220,21 @@ export async function logModel(
 
   // Build the whole logged model in the store's staging folder, then rename it into place.
   const stage = store.stagingPath();
-  const art = join(stage, "artifacts");
   for (const sub of ["artifacts", "params", "tags", "metrics"]) {
     await Deno.mkdir(join(stage, sub), { recursive: true });
   }
-  const json: PipelineJSON = model.toJSON();
-  const modelText = JSON.stringify(json);
-  await Deno.writeTextFile(join(art, "model.json"), modelText);
-  const library = LIBRARIES[model.kind];
-  const mlmodel: Record<string, unknown> = {
-    artifact_path: `file://${join(modelDir, "artifacts")}`,
-    flavors: {
-      [FLAVOR]: {
-        model_file: "model.json",
-        kind: model.kind,
-        library,
-        library_version: packageVersion(library),
-        deno_version: Deno.version.deno,
-        classes: [...model.classes],
-        loader: "loadModel() from this project's lib/mod.ts",
-      },
-    },
-    is_signature_from_type_hint: false,
-    model_id: modelId,
-    model_size_bytes: new TextEncoder().encode(modelText).length,
-    model_uuid: modelId,
-    prompts: null,
-    run_id: runId,
-    signature: {
-      inputs: JSON.stringify([{
-        type: "tensor",
-        "tensor-spec": { dtype: "float64", shape: [-1, model.nFeatures] },
-      }]),
-      outputs: JSON.stringify([{ type: "tensor", "tensor-spec": { dtype: "int64", shape: [-1] } }]),
-      params: null,
-    },
-    type_hint_from_example: false,
-    utc_time_created: utcNow(),
-  };
-  if (inputExample) {
-    await Deno.writeTextFile(join(art, "input_example.json"), JSON.stringify(inputExample));
-    await Deno.writeTextFile(
-      join(art, "serving_input_example.json"),
-      JSON.stringify({ inputs: inputExample }, null, 2),
-    );
-    mlmodel.saved_input_example_info = {
-      artifact_path: "input_example.json",
-      serving_input_path: "serving_input_example.json",
-      type: "ndarray",
-    };
-  }
-  await Deno.writeTextFile(join(art, "MLmodel"), yamlText(mlmodel));
+  await writeModelFiles(join(stage, "artifacts"), model, {
+    modelId,
+    runId,
+    artifactLocation: `file://${join(modelDir, "artifacts")}`,
+    ...(inputExample ? { inputExample } : {}),
+  });
   // The run's params, source tags and latest metrics travel with the model, as in MLflow 3.
   for (const [k, v] of Object.entries(run.data.params)) {
     await Deno.mkdir(join(stage, "params", k, ".."), { recursive: true });
     await Deno.writeTextFile(join(stage, "params", k), v);
   }
-  for (
-    const k of [
-      "mlflow.source.name",
-      "mlflow.source.type",
-      "mlflow.user",
-      "mlflow.source.git.commit",
-    ]
-  ) {
+  for (const k of SOURCE_TAGS) {
     const v = run.data.tags[k];
     if (v !== undefined) await Deno.writeTextFile(join(stage, "tags", k), v);
   }
@@ -266,10 +287,47 @@ export async function logModel(
   };
 }
 
+/** {@linkcode logModel} on a tracking server: a logged model created, uploaded, finalized. */
+async function logModelToServer(
+  store: RestStore,
+  model: Pipeline,
+  name: string,
+  runId: string,
+  options: LogModelOptions,
+): Promise<LoggedModel> {
+  const run = await store.getRun(runId);
+  const tags: Record<string, string> = {};
+  for (const k of SOURCE_TAGS) {
+    const v = run.data.tags[k];
+    if (v !== undefined) tags[k] = v;
+  }
+  const { modelId, artifactUri } = await store.createLoggedModel({
+    experimentId: run.info.experimentId,
+    name,
+    sourceRunId: runId,
+    params: run.data.params,
+    tags,
+  });
+  const dir = await Deno.makeTempDir({ prefix: "logged-model-" });
+  try {
+    await writeModelFiles(dir, model, {
+      modelId,
+      runId,
+      artifactLocation: artifactUri,
+      ...(options.inputExample ? { inputExample: options.inputExample } : {}),
+    });
+    await store.uploadFolder(artifactUri, dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+  await store.finalizeLoggedModel(modelId);
+  await store.logOutputs(runId, [{ modelId, step: options.step ?? 0 }]);
+  return { modelId, name, runId, modelUri: `models:/${modelId}`, artifactDir: artifactUri };
+}
+
 /** Finds a logged model's folder by id in any experiment (active or deleted). */
-function findModelDir(modelId: string): string {
+function findModelDir(store: FileStore, modelId: string): string {
   if (!/^m-[0-9a-f]{32}$/.test(modelId)) throw invalid(`Invalid model id '${modelId}'`);
-  const store = getStore();
   const roots = [store.root, join(store.root, ".trash")];
   for (const root of roots) {
     let entries: Deno.DirEntry[] = [];
@@ -291,6 +349,14 @@ export async function runModels(runId: string): Promise<Record<string, string>> 
   await Promise.resolve();
   validateRunId(runId);
   const store = getStore();
+  if (store instanceof RestStore) {
+    const found: Record<string, string> = {};
+    for (const { modelId } of await store.runOutputs(runId)) {
+      found[(await store.getLoggedModel(modelId)).name] = modelId;
+    }
+    return found;
+  }
+  if (!(store instanceof FileStore)) throw invalid("runModels: unsupported tracking store");
   const outputs = join(store.runDir(runId), "outputs");
   const found: Record<string, string> = {};
   let entries: Deno.DirEntry[] = [];
@@ -301,7 +367,7 @@ export async function runModels(runId: string): Promise<Record<string, string>> 
     const meta = parseYaml(Deno.readTextFileSync(join(outputs, e.name, "meta.yaml")));
     const id = meta ? strField(meta, "destination_id") : "";
     if (!id) continue;
-    const modelMeta = parseYaml(Deno.readTextFileSync(join(findModelDir(id), "meta.yaml")));
+    const modelMeta = parseYaml(Deno.readTextFileSync(join(findModelDir(store, id), "meta.yaml")));
     if (modelMeta) found[strField(modelMeta, "name")] = id;
   }
   return found;
@@ -312,38 +378,55 @@ export async function runModels(runId: string): Promise<Record<string, string>> 
  * `models:/<modelId>`. Predictions are identical to the pipeline that was logged.
  */
 export async function loadModel(uri: string): Promise<Pipeline> {
-  let dir: string;
   const runs = /^runs:\/([^/]+)\/(.+)$/.exec(uri);
   const models = /^models:\/(m-[0-9a-f]{32})$/.exec(uri);
-  if (runs) {
-    const [, runId, name] = runs as unknown as [string, string, string];
-    const id = (await runModels(runId))[name];
-    if (id) dir = join(findModelDir(id), "artifacts");
-    else {
-      // An MLflow 2 style model: a folder with MLmodel under the run's artifacts.
-      const legacy = getStore().artifactTarget(runId, name);
-      try {
-        Deno.statSync(join(legacy, "MLmodel"));
-      } catch {
-        throw notFound(`Run ${runId} has no model named '${name}'`);
-      }
-      dir = legacy;
-    }
-  } else if (models) {
-    dir = join(findModelDir(models[1]!), "artifacts");
-  } else {
+  if (!runs && !models) {
     throw invalid(
       `Cannot load model '${uri}': expected runs:/<run_id>/<name> or models:/<model_id>`,
     );
   }
+  const store = getStore();
+  const modelId = runs ? (await runModels(runs[1]!))[runs[2]!] : models![1]!;
+  // Reads one file of the model's artifact folder.
+  let read: (file: string) => Promise<string>;
+  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
+  if (store instanceof RestStore) {
+    if (modelId) {
+      const repo = store.artifactRepo((await store.getLoggedModel(modelId)).artifactUri);
+      read = async (file) => decode(await store.getFile(repo, file));
+    } else {
+      // An MLflow 2 style model: a folder with MLmodel under the run's artifacts.
+      const [, runId, name] = runs as unknown as [string, string, string];
+      read = async (file) => decode(await store.readArtifact(runId, `${name}/${file}`));
+    }
+  } else if (store instanceof FileStore) {
+    let dir: string;
+    if (modelId) dir = join(findModelDir(store, modelId), "artifacts");
+    else {
+      const [, runId, name] = runs as unknown as [string, string, string];
+      dir = store.artifactTarget(runId, name);
+    }
+    read = (file) => Deno.readTextFile(join(dir, file));
+  } else throw invalid("loadModel: unsupported tracking store");
+  let mlmodelText: string;
+  try {
+    mlmodelText = await read("MLmodel");
+  } catch (e) {
+    if (
+      !modelId && runs &&
+      (e instanceof Deno.errors.NotFound ||
+        (e instanceof MlflowError && e.code === "RESOURCE_DOES_NOT_EXIST"))
+    ) throw notFound(`Run ${runs[1]} has no model named '${runs[2]}'`);
+    throw e;
+  }
   // MLmodel is nested YAML; its scalars are read as text, which is all this needs.
-  const mlmodel = parseYaml(await Deno.readTextFile(join(dir, "MLmodel"))) ?? {};
+  const mlmodel = parseYaml(mlmodelText) ?? {};
   const flavor = (mlmodel.flavors as Record<string, { model_file?: string }> | undefined)?.[FLAVOR];
   if (!flavor) {
     throw invalid(`Cannot load model '${uri}': its MLmodel has no '${FLAVOR}' flavor`);
   }
   const file = basename(flavor.model_file ?? "model.json");
-  return loadPipeline(JSON.parse(await Deno.readTextFile(join(dir, file))));
+  return loadPipeline(JSON.parse(await read(file)));
 }
 
 // ------------------------------------------------------------------ autolog
@@ -395,10 +478,13 @@ export function autolog(options: AutologOptions = {}): void {
   autologOff = onTrain((_kind, params) => {
     const runId = activeRunId();
     if (!runId) return;
-    try {
-      getStore().logBatch(runId, { params });
-    } catch (e) {
+    const warn = (e: unknown) =>
       console.warn(`autolog: hyperparameters not logged: ${(e as Error).message}`);
+    try {
+      // A server answers later: a refusal then arrives as a rejected Promise.
+      Promise.resolve(getStore().logBatch(runId, { params })).catch(warn);
+    } catch (e) {
+      warn(e);
     }
   });
 }

@@ -51,7 +51,14 @@ import {
   validateTimestamp,
 } from "./validation.ts";
 import { Run } from "./run.ts";
-import { compileFilter, compileOrderBy, type RunFilter } from "./search.ts";
+import {
+  compileExperimentFilter,
+  compileFilter,
+  compileOrderBy,
+  type RunFilter,
+  sortExperiments,
+} from "./search.ts";
+import type { StoreSearchExperimentsOptions, TrackingStore } from "./backend.ts";
 
 const TRASH = ".trash";
 const STAGING = ".staging.trash"; // ends in ".trash", so MLflow never lists it as an experiment
@@ -135,7 +142,8 @@ function listDirs(path: string): string[] {
 }
 
 /** Files under `dir`, recursively, as `/`-joined relative paths (MLflow's key rule). */
-function walkFiles(dir: string, prefix = "", out: string[] = []): string[] {
+/** Every file under `dir`, as `/`-separated paths relative to it (none if it is missing). */
+export function walkFiles(dir: string, prefix = "", out: string[] = []): string[] {
   let entries: Deno.DirEntry[];
   try {
     entries = [...Deno.readDirSync(dir)];
@@ -167,7 +175,8 @@ export function uriToPath(uri: string): string {
   return resolve(uri);
 }
 
-function pathToUri(path: string): string {
+/** A `file:` URI for an absolute path. */
+export function pathToUri(path: string): string {
   return "file://" + path.split("/").map(encodeURIComponent).join("/");
 }
 
@@ -183,6 +192,71 @@ export function validateArtifactPath(path: string, what = "artifact path"): stri
   const parts = path.split("/").filter((p) => p !== "" && p !== ".");
   if (parts.includes("..")) throw invalid(`Invalid ${what} '${path}': '..' is not allowed`);
   return parts.join("/");
+}
+
+/** A batch after validation: values as strings, metric points with step and timestamp set. */
+export interface NormalizedBatch {
+  /** `[key, value]` pairs, values truncated as MLflow truncates them. */
+  params: [string, string][];
+  /** Metric points; `auto` marks a timestamp defaulted to now. */
+  metrics: { key: string; value: number; timestamp: number; step: number; auto: boolean }[];
+  /** `[key, value]` pairs. */
+  tags: [string, string][];
+}
+
+/**
+ * Validates a batch as MLflow does before anything is written (keys, values, steps,
+ * timestamps) and brings it to the form every store writes. Throws `INVALID_PARAMETER_VALUE`
+ * naming the first bad key or value.
+ *
+ * @example
+ * ```ts
+ * import { normalizeBatch } from "./store.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const b = normalizeBatch({ params: { k: 5 }, metrics: [{ key: "acc", value: 0.9, timestamp: 1 }] });
+ * assert.deepEqual(b.params, [["k", "5"]]);
+ * assert.equal(b.metrics[0]?.step, 0);
+ * assert.throws(() => normalizeBatch({ params: { "../x": 1 } }), /Invalid param name/);
+ * ```
+ */
+export function normalizeBatch(batch: Batch, now: number = Date.now()): NormalizedBatch {
+  const params: [string, string][] = [];
+  for (const [k, v] of Object.entries(batch.params ?? {})) {
+    validateKey("param", k);
+    params.push([
+      k,
+      limitValue("param", k, stringifyValue("param", k, v), MAX_PARAM_VALUE_LENGTH),
+    ]);
+  }
+  const metrics: {
+    key: string;
+    value: number;
+    timestamp: number;
+    step: number;
+    auto: boolean;
+  }[] = [];
+  for (const m of batch.metrics ?? []) {
+    validateKey("metric", m.key);
+    validateMetricValue(m.key, m.value);
+    const step = m.step ?? 0;
+    validateStep(m.key, step);
+    const timestamp = m.timestamp ?? now;
+    validateTimestamp(m.key, timestamp);
+    metrics.push({
+      key: m.key,
+      value: m.value,
+      step,
+      timestamp,
+      auto: m.timestamp === undefined,
+    });
+  }
+  const tags: [string, string][] = [];
+  for (const [k, v] of Object.entries(batch.tags ?? {})) {
+    validateKey("tag", k);
+    tags.push([k, limitValue("tag", k, stringifyValue("tag", k, v), MAX_TAG_VALUE_LENGTH)]);
+  }
+  return { params, metrics, tags };
 }
 
 /**
@@ -201,7 +275,7 @@ export function validateArtifactPath(path: string, what = "artifact path"): stri
  * assert.equal(back.data.metrics.acc, 0.9);
  * ```
  */
-export class FileStore {
+export class FileStore implements TrackingStore {
   /** Absolute path of the store's root folder. */
   readonly root: string;
   #runDirs = new Map<string, string>();
@@ -211,6 +285,11 @@ export class FileStore {
   /** Opens (and on first write creates) the store at `rootUri`, a path or `file:` URI. */
   constructor(rootUri: string) {
     this.root = uriToPath(rootUri);
+  }
+
+  /** The store's `file:` URI. */
+  get uri(): string {
+    return pathToUri(this.root);
   }
 
   // ---------------------------------------------------------------- layout and atomic writes
@@ -430,6 +509,18 @@ export class FileStore {
     return this.#findExperimentByName(name);
   }
 
+  /** Experiments matching an MLflow experiment filter, in `search_experiments` order. */
+  searchExperiments(options: StoreSearchExperimentsOptions = {}): Experiment[] {
+    const { viewType = "ACTIVE_ONLY", maxResults = 1000, filter = "", orderBy } = options;
+    checkMaxResults(maxResults);
+    const keep = compileExperimentFilter(filter);
+    this.ensureRoot();
+    return sortExperiments(this.listExperiments(viewType).filter(keep), orderBy).slice(
+      0,
+      maxResults,
+    );
+  }
+
   // ---------------------------------------------------------------- runs
 
   /**
@@ -647,42 +738,7 @@ export class FileStore {
    * value is handed to the operating system before the Promise-returning callers resolve.
    */
   logBatch(runId: string, batch: Batch): void {
-    const now = Date.now();
-    const params: [string, string][] = [];
-    for (const [k, v] of Object.entries(batch.params ?? {})) {
-      validateKey("param", k);
-      params.push([
-        k,
-        limitValue("param", k, stringifyValue("param", k, v), MAX_PARAM_VALUE_LENGTH),
-      ]);
-    }
-    const metrics: {
-      key: string;
-      value: number;
-      timestamp: number;
-      step: number;
-      auto: boolean;
-    }[] = [];
-    for (const m of batch.metrics ?? []) {
-      validateKey("metric", m.key);
-      validateMetricValue(m.key, m.value);
-      const step = m.step ?? 0;
-      validateStep(m.key, step);
-      const timestamp = m.timestamp ?? now;
-      validateTimestamp(m.key, timestamp);
-      metrics.push({
-        key: m.key,
-        value: m.value,
-        step,
-        timestamp,
-        auto: m.timestamp === undefined,
-      });
-    }
-    const tags: [string, string][] = [];
-    for (const [k, v] of Object.entries(batch.tags ?? {})) {
-      validateKey("tag", k);
-      tags.push([k, limitValue("tag", k, stringifyValue("tag", k, v), MAX_TAG_VALUE_LENGTH)]);
-    }
+    const { params, metrics, tags } = normalizeBatch(batch);
     const dir = this.#activeRunDir(runId);
     // Params whose key exists must keep their value: check them all before writing any.
     for (const [k, v] of params) {
@@ -862,6 +918,44 @@ export class FileStore {
     return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   }
 
+  /** The bytes of one artifact file of a run. */
+  async readArtifact(runId: string, path: string): Promise<Uint8Array> {
+    const rel = validateArtifactPath(path, "artifact file");
+    if (!rel) throw invalid(`Invalid artifact file '${path}': a file name is needed`);
+    const target = this.artifactTarget(runId, rel);
+    try {
+      return await Deno.readFile(target);
+    } catch (e) {
+      if (e instanceof Deno.errors.NotFound || e instanceof Deno.errors.IsADirectory) {
+        throw notFound(`Run ${runId} has no artifact file '${rel}'`);
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * The local path of a run's artifact (file or folder). With `dstPath`, a copy is made there
+   * (as MLflow's `download_artifacts` does) and its path returned.
+   */
+  async downloadArtifacts(runId: string, path = "", dstPath?: string): Promise<string> {
+    const source = this.artifactTarget(runId, path);
+    if (dstPath === undefined) return source;
+    const target = join(dstPath, basename(source));
+    const stat = await Deno.stat(source).catch(() => null);
+    if (!stat) throw notFound(`Run ${runId} has no artifact '${path}'`);
+    if (stat.isFile) {
+      await Deno.mkdir(dstPath, { recursive: true });
+      await Deno.copyFile(source, target);
+      return target;
+    }
+    for (const rel of walkFiles(source)) {
+      await Deno.mkdir(dirname(join(target, rel)), { recursive: true });
+      await Deno.copyFile(join(source, rel), join(target, rel));
+    }
+    await Deno.mkdir(target, { recursive: true });
+    return target;
+  }
+
   // ---------------------------------------------------------------- search
 
   /**
@@ -871,12 +965,7 @@ export class FileStore {
    */
   searchRuns(options: SearchRunsOptions): SearchResult {
     const { experimentIds, maxResults = 1000, runViewType = "ACTIVE_ONLY" } = options;
-    if (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > 50000) {
-      throw invalid(
-        `Invalid value ${maxResults} for parameter 'max_results' supplied. It must be a ` +
-          `positive integer at most 50000`,
-      );
-    }
+    checkMaxResults(maxResults);
     const matches = compileFilter(options.filter ?? "");
     const sort = compileOrderBy(options.orderBy ?? []);
     const runs: Run[] = [];
@@ -910,7 +999,12 @@ export class FileStore {
 }
 
 /** Checks that a local path to log exists and is a file (or a folder), naming it if not. */
-async function expectLocal(path: string, kind: "file" | "folder", what: string): Promise<void> {
+/** Checks that a local file or folder to log exists, naming it in the error otherwise. */
+export async function expectLocal(
+  path: string,
+  kind: "file" | "folder",
+  what: string,
+): Promise<void> {
   let stat: Deno.FileInfo;
   try {
     stat = await Deno.stat(path);
@@ -922,6 +1016,16 @@ async function expectLocal(path: string, kind: "file" | "folder", what: string):
   }
   if (kind === "file" ? !stat.isFile : !stat.isDirectory) {
     throw invalid(`${what}: '${path}' is not a ${kind}`);
+  }
+}
+
+/** Refuses a `max_results` outside 1 … 50,000, as MLflow does. */
+export function checkMaxResults(maxResults: number): void {
+  if (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > 50000) {
+    throw invalid(
+      `Invalid value ${maxResults} for parameter 'max_results' supplied. It must be a ` +
+        `positive integer at most 50000`,
+    );
   }
 }
 

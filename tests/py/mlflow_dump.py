@@ -1,6 +1,6 @@
 """Dumps what real MLflow sees in a file store, as JSON, for the interop tests.
 
-usage: python mlflow_dump.py <store-path> [<request-json>]
+usage: python mlflow_dump.py <store-path or server URL> [<request-json>]
 The request may ask for searches: {"searches": [{"experiment_ids": [...], "filter": "...",
 "order_by": [...], "max_results": N}]}; the answer lists the run ids each search returns.
 """
@@ -30,7 +30,8 @@ def artifacts(client, run_id, path=None, out=None):
 def main():
     store = sys.argv[1]
     request = json.loads(sys.argv[2]) if len(sys.argv) > 2 else {}
-    client = MlflowClient(tracking_uri="file://" + store)
+    uri = store if store.startswith(("http://", "https://")) else "file://" + store
+    client = MlflowClient(tracking_uri=uri)
     out = {"experiments": [], "runs": {}, "searches": []}
     for exp in client.search_experiments(view_type=ViewType.ALL):
         out["experiments"].append({

@@ -4,222 +4,26 @@
 
 import assert from "node:assert/strict";
 import { dirname, join } from "node:path";
-import { MersenneTwister19937, Random } from "random-js";
 import * as mlflow from "../../lib/mod.ts";
 import { FileStore } from "../../lib/mod.ts";
 import { runPython } from "../../tools/python.ts";
 import { startUi } from "../../tools/ui.ts";
-import { mlflowView, pyNum, tempStore } from "./_helpers.ts";
+import { buildSearchStore, mlflowView, pyNum, searchCases, tempStore } from "./_helpers.ts";
+import { checkInteropView, logInteropScenario } from "./_scenario.ts";
 
 Deno.test("MLflow reads params, metric histories, tags, nested and failed runs, artifacts", async () => {
   const root = await tempStore();
   mlflow.setTrackingUri(root);
-  const exp = await mlflow.setExperiment("interop ✓ 'quoted' on");
-  const local = join(dirname(root), "model-card.md");
-  await Deno.writeTextFile(local, "# card\n");
-
-  const accHistory = [0.5, 0.75, NaN, 0.875, 0.9];
-  const specials: Record<string, number> = {
-    pos_inf: Infinity,
-    neg_inf: -Infinity,
-    tiny: 1e-7,
-    huge: 1.5e20,
-    neg_zero: -0,
-    third: 1 / 3,
-    int_like: 5,
-  };
-  const tagText = 'quote\'s "double"\nsecond line: yes\ttab';
-  let parentId = "";
-  let childId = "";
-  await mlflow.withRun({
-    runName: "rf deep: on",
-    description: "multi\nline 'quoted' \"dq\"",
-    tags: { team: "ml" },
-  }, async (run) => {
-    parentId = run.info.runId;
-    await mlflow.logParams({
-      max_depth: 3,
-      "température": "élevée",
-      "nested/key": "v",
-      flag: true,
-    });
-    for (const [step, v] of accHistory.entries()) await mlflow.logMetric("acc", v, { step });
-    await mlflow.logMetrics(specials);
-    await mlflow.setTag("note", tagText);
-    await mlflow.setTag("étiquette", "ünïcödé ✓");
-    await mlflow.logText("hello", "dir/a.txt");
-    await mlflow.logDict({ a: 1, b: [1, 2] }, "config.json");
-    await mlflow.logArtifact(local, "docs");
-    const child = await mlflow.startRun({ nested: true, runName: "child" });
-    childId = child.info.runId;
-    await mlflow.logMetric("loss", 0.25, { step: 7, timestamp: 1_700_000_000_123 });
-    await mlflow.endRun();
-  });
-  const failedId = await mlflow.withRun({ runName: "fails" }, async (run) => {
-    await mlflow.logParam("lr", 0.01);
-    return run.info.runId;
-  }).then(async (id) => {
-    // Re-open the same run and fail inside it.
-    await mlflow.withRun({ runId: id }, () => {
-      throw new Error("training diverged");
-    }).catch((e) => assert.match(String(e), /diverged/));
-    return id;
-  });
-  const killed = await mlflow.startRun({ runName: "killed", experimentId: "0" });
-  await mlflow.endRun("KILLED");
-
-  const view = await mlflowView(root);
-  const expView = view.experiments.find((e) => e.experiment_id === exp.experimentId);
-  assert.equal(expView?.name, "interop ✓ 'quoted' on");
-  assert.ok(view.experiments.some((e) => e.experiment_id === "0" && e.name === "Default"));
-
-  const parent = view.runs[parentId]!;
-  assert.equal(parent.run_name, "rf deep: on");
-  assert.equal(parent.status, "FINISHED");
-  assert.ok(parent.end_time! >= parent.start_time);
-  assert.deepEqual(parent.params, {
-    max_depth: "3",
-    "température": "élevée",
-    "nested/key": "v",
-    flag: "true",
-  });
-  assert.deepEqual(
-    parent.history.acc!.map(([, v, s]) => [v, s]),
-    accHistory.map((v, i) => [pyNum(v), i]),
-  );
-  for (const [k, v] of Object.entries(specials)) {
-    assert.deepEqual(parent.metrics[k], pyNum(v), `metric ${k}`);
-  }
-  assert.equal(parent.metrics.acc, 0.9); // the latest step wins
-  assert.equal(parent.tags.note, tagText);
-  assert.equal(parent.tags["étiquette"], "ünïcödé ✓");
-  assert.equal(parent.tags["mlflow.note.content"], "multi\nline 'quoted' \"dq\"");
-  assert.equal(parent.tags.team, "ml");
-  assert.equal(parent.tags["mlflow.runName"], "rf deep: on");
-  assert.equal(parent.tags["mlflow.source.type"], "LOCAL");
-  assert.ok(parent.tags["mlflow.source.name"]?.endsWith(".ts"));
-  assert.equal(parent.user_id, parent.tags["mlflow.user"]);
-  assert.deepEqual(
-    parent.artifacts.map((a) => [a.path, a.is_dir, a.file_size]),
-    [
-      ["config.json", false, JSON.stringify({ a: 1, b: [1, 2] }, null, 2).length],
-      ["dir", true, null],
-      ["dir/a.txt", false, 5],
-      ["docs", true, null],
-      ["docs/model-card.md", false, 7],
-    ],
-  );
-
-  const child = view.runs[childId]!;
-  assert.equal(child.tags["mlflow.parentRunId"], parentId);
-  assert.deepEqual(child.history.loss, [[1_700_000_000_123, 0.25, 7]]);
-
-  const failed = view.runs[failedId]!;
-  assert.equal(failed.status, "FAILED");
-  assert.deepEqual(failed.params, { lr: "0.01" });
-
-  const k = view.runs[killed.info.runId]!;
-  assert.equal(k.status, "KILLED");
-  assert.equal(k.experiment_id, "0");
-  assert.ok(k.artifact_uri.startsWith(`file://${root}/0/`));
+  const ids = await logInteropScenario(dirname(root));
+  checkInteropView(await mlflowView(root), ids, "file");
+  const killed = (await mlflowView(root)).runs[ids.killedId]!;
+  assert.ok(killed.artifact_uri.startsWith(`file://${root}/0/`));
 });
-
-/** A store with many runs designed to exercise ordering ties, missing values and NaN. */
-function buildSearchStore(root: string, seed: number) {
-  const store = new FileStore(root);
-  store.ensureRoot();
-  const a = store.createExperiment("search-a");
-  const b = store.createExperiment("search-b");
-  const rnd = new Random(MersenneTwister19937.seed(seed));
-  const ids: string[] = [];
-  for (let i = 0; i < 70; i++) {
-    const model = rnd.pick(["rf", "knn", "RF"]);
-    const run = store.createRun({
-      experimentId: i % 5 === 0 ? b : a,
-      runName: `${model}-${i}`,
-      startTime: 1000 + rnd.integer(0, 6),
-      userId: "tester",
-    });
-    const id = run.info.runId;
-    ids.push(id);
-    const params: Record<string, string> = { model };
-    if (rnd.bool(0.8)) params.max_depth = rnd.pick(["3", "5", "10"]);
-    const metrics: mlflow.MetricInput[] = [];
-    if (rnd.bool(0.85)) {
-      const acc = rnd.bool(0.1) ? NaN : Math.round(rnd.real(0.6, 1) * 100) / 100;
-      metrics.push({ key: "acc", value: acc, timestamp: 5 });
-    }
-    if (rnd.bool(0.7)) metrics.push({ key: "f1 score", value: rnd.real(0.5, 1), timestamp: 5 });
-    metrics.push({ key: "loss", value: rnd.integer(0, 4) / 10, step: 1, timestamp: 5 });
-    metrics.push({ key: "loss", value: 9, step: 0, timestamp: 6 }); // an older step: not latest
-    const tags: Record<string, string> = {};
-    if (rnd.bool(0.5)) tags.team = rnd.pick(["alpha", "beta", "Alpha"]);
-    store.logBatch(id, { params, metrics, tags });
-    const status = rnd.pick(["FINISHED", "FINISHED", "FAILED", "RUNNING"] as const);
-    if (status !== "RUNNING") {
-      store.updateRunInfo(id, { status, endTime: 2000 + rnd.integer(0, 3) });
-    }
-    if (i % 17 === 3) store.setRunLifecycle(id, "deleted");
-  }
-  return { a, b, ids };
-}
 
 Deno.test("searchRuns returns the same runs in the same order as MLflow", async () => {
   const root = await tempStore();
   const { a, b, ids } = buildSearchStore(root, 7);
-  const filters = [
-    "",
-    "metrics.acc > 0.9",
-    "metrics.acc >= 0.85 and params.max_depth = '3'",
-    "tags.mlflow.runName LIKE 'rf%'",
-    "tags.mlflow.runName ILIKE 'rf-1%'",
-    "attributes.run_name LIKE '%-1_'",
-    "attributes.status = 'FINISHED'",
-    "attr.status != 'RUNNING' and metrics.loss <= 0.2",
-    "metrics.`f1 score` < 0.8",
-    "params.model != 'rf'",
-    "tags.team IS NULL",
-    "params.max_depth IS NOT NULL AND tags.team = 'alpha'",
-    "attributes.start_time > 1003",
-    "attributes.created <= 1002",
-    "metrics.acc != 0.7",
-    `params."max_depth" = "5"`,
-    "params.`model` LIKE '_f'",
-    "attributes.end_time > 2001",
-    `attributes.run_id IN ('${ids[1]}', '${ids[2]!.toUpperCase()}', '${ids[3]}')`,
-    `run_id NOT IN ('${ids[4]}')`,
-    "attributes.user_id = 'tester' and metrics.loss = 0",
-    "metrics.acc > 2",
-  ];
-  const orders: (string[] | undefined)[] = [
-    undefined,
-    ["metrics.acc DESC"],
-    ["metrics.acc"],
-    ["params.max_depth ASC", "metrics.`f1 score` DESC"],
-    ["tags.team DESC"],
-    ["attributes.end_time"],
-    ["attributes.run_name DESC"],
-    ["metrics.loss DESC", "attributes.start_time ASC"],
-    ["start_time"],
-    ["params.model", "tags.team", "metrics.acc DESC"],
-  ];
-  const searches: {
-    experiment_ids: string[];
-    filter: string;
-    order_by?: string[];
-    max_results?: number;
-  }[] = [];
-  filters.forEach((filter, i) => {
-    for (const [j, order] of orders.entries()) {
-      if ((i + j) % 3 !== 0 && filter !== "") continue; // a spread of pairs, every order once empty
-      searches.push({
-        experiment_ids: i % 4 === 0 ? [a, b] : [a],
-        filter,
-        ...(order ? { order_by: order } : {}),
-        ...(j === 7 ? { max_results: 5 } : {}),
-      });
-    }
-  });
+  const searches = searchCases(ids, a, b);
   const view = await mlflowView(root, searches);
   const store = new FileStore(root);
   let compared = 0;

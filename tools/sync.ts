@@ -1,0 +1,70 @@
+/**
+ * `deno task sync`: pushes the runs of a local store to an MLflow tracking server. Safe to run
+ * again: nothing is duplicated, runs that grew get only what is new, and an interrupted sync is
+ * completed. See `lib/tracking/sync.ts`.
+ *
+ * Usage: `deno task sync [--from mlruns] --to http://host:5000 [--experiment NAME]…`
+ * (`--to` defaults to `MLFLOW_TRACKING_URI` when that is a server URL).
+ *
+ * @module
+ */
+
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { type SyncEvent, syncStore } from "../lib/tracking/sync.ts";
+import { REPO_ROOT } from "./python.ts";
+
+/** One progress line for a synced run. */
+export function progressLine(e: SyncEvent): string {
+  const width = String(e.total).length;
+  const what: string[] = [];
+  if (e.sent.points) what.push(`${e.sent.points} points`);
+  if (e.sent.params) what.push(`${e.sent.params} params`);
+  if (e.sent.artifacts) what.push(`${e.sent.artifacts} files`);
+  if (e.sent.models) what.push(`${e.sent.models} models`);
+  const detail = e.error ? `: ${e.error}` : what.length ? ` (${what.join(", ")})` : "";
+  return `[${String(e.index).padStart(width)}/${e.total}] ${e.outcome.padEnd(9)} ` +
+    `${e.experiment} / ${e.runName}${detail}`;
+}
+
+if (import.meta.main) {
+  const { values } = parseArgs({
+    args: Deno.args,
+    options: {
+      from: { type: "string", default: join(REPO_ROOT, "mlruns") },
+      to: { type: "string" },
+      experiment: { type: "string", multiple: true },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  const envUri = Deno.env.get("MLFLOW_TRACKING_URI");
+  const to = values.to ?? (envUri && /^https?:\/\//.test(envUri) ? envUri : undefined);
+  if (values.help || !to) {
+    console.log(
+      "Usage: deno task sync [--from mlruns] --to http://host:5000 [--experiment NAME]…",
+    );
+    Deno.exit(values.help ? 0 : 2);
+  }
+  const started = performance.now();
+  try {
+    const report = await syncStore({
+      from: values.from!,
+      to,
+      ...(values.experiment ? { experiments: values.experiment } : {}),
+      onProgress: (e) => console.log(progressLine(e)),
+    });
+    const s = report.sent;
+    console.log(
+      `Synced ${values.from} to ${to} in ${((performance.now() - started) / 1000).toFixed(1)} s: ` +
+        `${report.created} created, ${report.updated} updated, ${report.unchanged} unchanged, ` +
+        `${report.failed.length} failed (${report.experimentsCreated} experiments created; sent ` +
+        `${s.points} metric points, ${s.params} params, ${s.tags} tags, ${s.artifacts} files, ` +
+        `${s.models} models).`,
+    );
+    for (const f of report.failed) console.error(`failed: ${f.runName} (${f.runId}): ${f.error}`);
+    Deno.exit(report.failed.length ? 1 : 0);
+  } catch (e) {
+    console.error(`${(e as Error).message}\nRun the same command again to finish the sync.`);
+    Deno.exit(1);
+  }
+}
