@@ -68,7 +68,7 @@ export interface TrackingServerOptions {
 
 /** The environment variable marking every process a harness starts (value: its folder + role). */
 const MARKER = "MLFLOW_TEST_SERVER";
-/** Seconds a graceful stop may take before the process group is killed. */
+/** How long a graceful stop may take before the process group is killed, in milliseconds. */
 const STOP_GRACE_MS = 15_000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -149,16 +149,52 @@ async function reap(value: string): Promise<void> {
   }
 }
 
-/** Synchronous last-resort cleanups, run when the Deno process exits with servers still up. */
-const onExit = new Set<() => void>();
-let exitHookInstalled = false;
-function atExit(cleanup: () => void): () => void {
-  if (!exitHookInstalled) {
-    globalThis.addEventListener("unload", () => onExit.forEach((f) => f()));
-    exitHookInstalled = true;
+/**
+ * Synchronous last-resort cleanups for servers still running when the Deno process exits, dies of
+ * an uncaught error or is interrupted (SIGINT, SIGTERM, SIGHUP) before their `close()`: they only
+ * signal processes (their temporary folders stay behind).
+ */
+const onAbruptExit = new Set<() => void>();
+const EXIT_CODES: Partial<Record<Deno.Signal, number>> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
+/** Off in the command-line tool, which stops its server gracefully on Ctrl-C itself. */
+let interceptSignals = true;
+function cleanupAll(): void {
+  for (const cleanup of onAbruptExit) cleanup();
+}
+function cleanupOnUncaught(event: Event): void {
+  if (!event.defaultPrevented) cleanupAll();
+}
+const EXIT_EVENTS = ["error", "unhandledrejection"] as const;
+const exitOnSignal = Object.fromEntries(
+  Object.entries(EXIT_CODES).map(([sig, code]) => [sig, () => {
+    cleanupAll();
+    Deno.exit(code);
+  }]),
+) as Partial<Record<Deno.Signal, () => void>>;
+
+/** Registers `cleanup` to run if the process ends before the returned function is called. */
+function atAbruptExit(cleanup: () => void): () => void {
+  if (onAbruptExit.size === 0) {
+    globalThis.addEventListener("unload", cleanupAll);
+    for (const type of EXIT_EVENTS) globalThis.addEventListener(type, cleanupOnUncaught);
+    // Only while something is registered: a listener replaces the signal's default action.
+    if (interceptSignals) {
+      for (const [sig, f] of Object.entries(exitOnSignal)) {
+        Deno.addSignalListener(sig as Deno.Signal, f);
+      }
+    }
   }
-  onExit.add(cleanup);
-  return () => onExit.delete(cleanup);
+  onAbruptExit.add(cleanup);
+  return () => {
+    if (!onAbruptExit.delete(cleanup) || onAbruptExit.size > 0) return;
+    globalThis.removeEventListener("unload", cleanupAll);
+    for (const type of EXIT_EVENTS) globalThis.removeEventListener(type, cleanupOnUncaught);
+    if (interceptSignals) {
+      for (const [sig, f] of Object.entries(exitOnSignal)) {
+        Deno.removeSignalListener(sig as Deno.Signal, f);
+      }
+    }
+  };
 }
 
 /** The last `chars` characters written to `file` from byte `offset` on. */
@@ -282,8 +318,9 @@ async function startPostgres(root: string, markerValue: string): Promise<Postgre
   };
   const options = Object.entries(settings).map(([k, v]) => `-c ${k}='${v}'`).join(" ");
   let postmaster: number | undefined;
-  const forget = atExit(() => {
-    if (postmaster) signal(postmaster, "SIGKILL");
+  // SIGINT is PostgreSQL's fast shutdown; the postmaster finishes it on its own.
+  const forget = atAbruptExit(() => {
+    if (postmaster) signal(postmaster, "SIGINT");
   });
   const stop = async () => {
     try {
@@ -403,11 +440,12 @@ export async function startTrackingServer(
   const exitStatus = (): Deno.CommandStatus | undefined => exited;
   let logs: Promise<unknown> | undefined;
   let forget = () => {};
+  // MLflow's job runner (when enabled) keeps its queue in a /dev/shm folder it never removes.
+  let shm: string[] = [];
 
   const halt = async (sig: "SIGTERM" | "SIGKILL") => {
     const proc = child;
     if (!proc) return;
-    const shm = await environOf(markerValue, "_MLFLOW_HUEY_STORAGE_PATH");
     signal(-proc.pid, sig);
     if (sig === "SIGTERM" && !(await within(proc.status, STOP_GRACE_MS))) {
       signal(-proc.pid, "SIGKILL");
@@ -417,11 +455,13 @@ export async function startTrackingServer(
     await reap(markerValue);
     await within(logs ?? Promise.resolve(), 5_000);
     for (const path of shm) await Deno.remove(path, { recursive: true }).catch(() => {});
+    shm = [];
     child = undefined;
     forget();
   };
 
   const start = async () => {
+    if (closed) throw new Error(`The server on ${url} is closed`);
     if (child && !exitStatus()) return;
     if (child) await halt("SIGKILL"); // it died on its own: collect what is left of it
     const logStart = (await exists(logFile)) ? (await Deno.stat(logFile)).size : 0;
@@ -444,7 +484,7 @@ export async function startTrackingServer(
     child = proc;
     exited = undefined;
     proc.status.then((status) => exited = status);
-    forget = atExit(() => signal(-proc.pid, "SIGKILL"));
+    forget = atAbruptExit(() => signal(-proc.pid, "SIGKILL"));
     const copy = async (stream: ReadableStream<Uint8Array>) => {
       const file = await Deno.open(logFile, { create: true, append: true });
       await stream.pipeTo(file.writable).catch(() => {});
@@ -459,7 +499,10 @@ export async function startTrackingServer(
       try {
         const r = await fetch(`${url}/health`, { signal: abort.signal });
         await r.body?.cancel();
-        if (r.ok && !exitStatus()) return;
+        if (r.ok && !exitStatus()) {
+          shm = await environOf(markerValue, "_MLFLOW_HUEY_STORAGE_PATH");
+          return;
+        }
       } catch {
         /* not up yet */
       } finally {
@@ -490,6 +533,14 @@ export async function startTrackingServer(
     }
   };
 
+  // One operation at a time, in call order (e.g. `void server.kill()` then `server.start()`).
+  let queue: Promise<unknown> = Promise.resolve();
+  const serial = (operation: () => Promise<void>): Promise<void> => {
+    const done = queue.then(operation);
+    queue = done.catch(() => {});
+    return done;
+  };
+
   try {
     await start();
   } catch (e) {
@@ -503,11 +554,14 @@ export async function startTrackingServer(
     artifactsDir,
     dir,
     logFile,
-    stop: () => halt("SIGTERM"),
-    kill: () => halt("SIGKILL"),
-    start,
-    close,
-    [Symbol.asyncDispose]: close,
+    stop: () => serial(() => halt("SIGTERM")),
+    kill: () => {
+      if (child) signal(-child.pid, "SIGKILL"); // right away, even behind a pending operation
+      return serial(() => halt("SIGKILL"));
+    },
+    start: () => serial(start),
+    close: () => serial(close),
+    [Symbol.asyncDispose]: () => serial(close),
   };
 }
 
@@ -527,6 +581,17 @@ if (import.meta.main) {
     Deno.exit(2);
   }
   const dir = join(REPO_ROOT, ".server");
+  // Ctrl-C stops the server gracefully, also while it is still starting.
+  interceptSignals = false;
+  let requestStop = () => {};
+  const stopRequested = new Promise<void>((resolve) => requestStop = resolve);
+  let stopping = false;
+  for (const sig of ["SIGINT", "SIGTERM"] as const) {
+    Deno.addSignalListener(sig, () => {
+      stopping = true;
+      requestStop();
+    });
+  }
   console.error(`Starting mlflow server (${values.backend}) over ${dir} …`);
   const server = await startTrackingServer({
     backend: values.backend,
@@ -534,13 +599,12 @@ if (import.meta.main) {
     workers: Number(values.workers),
     dir,
   });
-  console.log(`MLflow server on ${server.url} (${server.backendUri}; log: ${server.logFile})`);
-  console.log(`export MLFLOW_TRACKING_URI=${server.url}`);
-  console.error("Ctrl-C stops it.");
-  const signals: Deno.Signal[] = ["SIGINT", "SIGTERM"];
-  await new Promise<void>((resolve) => {
-    for (const s of signals) Deno.addSignalListener(s, () => resolve());
-  });
+  if (!stopping) {
+    console.log(`MLflow server on ${server.url} (${server.backendUri}; log: ${server.logFile})`);
+    console.log(`export MLFLOW_TRACKING_URI=${server.url}`);
+    console.error("Ctrl-C stops it.");
+  }
+  await stopRequested;
   console.error("Stopping …");
   await server.close();
   Deno.exit(0);

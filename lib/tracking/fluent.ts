@@ -679,14 +679,30 @@ export async function loadText(runId: string, artifactFile: string): Promise<str
   return new TextDecoder().decode(await getStore().readArtifact(runId, artifactFile));
 }
 
-/** A JSON (or, for `.yaml`/`.yml`, YAML) artifact file of a run, parsed. */
-export async function loadDict(runId: string, artifactFile: string): Promise<unknown> {
+/**
+ * A JSON (or, for `.yaml`/`.yml`, YAML) artifact file of a run, parsed, as MLflow's
+ * `mlflow.artifacts.load_dict` reads it; `T` names the shape the caller expects.
+ *
+ * @example
+ * ```ts
+ * import { loadDict, logDict, setTrackingUri, withRun } from "./fluent.ts";
+ * import assert from "node:assert/strict";
+ *
+ * setTrackingUri(await Deno.makeTempDir());
+ * const id = await withRun({}, async (run) => {
+ *   await logDict({ k: [1, 2] }, "config.yaml");
+ *   return run.info.runId;
+ * });
+ * assert.deepEqual(await loadDict<{ k: number[] }>(id, "config.yaml"), { k: [1, 2] });
+ * ```
+ */
+export async function loadDict<T = unknown>(runId: string, artifactFile: string): Promise<T> {
   const text = await loadText(runId, artifactFile);
   if (/\.ya?ml$/i.test(artifactFile)) {
     const { parse } = await import("yaml");
-    return parse(text);
+    return parse(text) as T;
   }
-  return JSON.parse(text);
+  return JSON.parse(text) as T;
 }
 
 // Runs left active when the process exits end as MLflow's atexit hook ends them: FINISHED,

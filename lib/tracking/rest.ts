@@ -591,9 +591,10 @@ export class RestStore implements TrackingStore {
   }
 
   async #drain(runId: string, queue: Pending[]): Promise<void> {
+    let head = 0; // queue[head…] are waiting; taking by index keeps long queues linear
     try {
-      while (queue.length) {
-        const first = queue.shift()!;
+      while (head < queue.length) {
+        const first = queue[head++]!;
         if (!fitsOneRequest(first.batch)) {
           try {
             for (const part of splitBatch(first.batch)) await this.#sendBatch(runId, part);
@@ -613,19 +614,24 @@ export class RestStore implements TrackingStore {
           params: new Set(first.batch.params.map(([k]) => k)),
           tags: new Set(first.batch.tags.map(([k]) => k)),
         };
-        while (queue.length) {
-          const next = queue[0]!.batch;
-          const candidate: NormalizedBatch = {
-            params: [...merged.params, ...next.params],
-            metrics: [...merged.metrics, ...next.metrics],
-            tags: [...merged.tags, ...next.tags],
+        while (head < queue.length) {
+          const next = queue[head]!.batch;
+          const n = {
+            metrics: merged.metrics.length + next.metrics.length,
+            params: merged.params.length + next.params.length,
+            tags: merged.tags.length + next.tags.length,
           };
           // One key twice in a request is refused (params) or ambiguous (tags): send it later.
           const clash = next.params.some(([k]) => keys.params.has(k)) ||
             next.tags.some(([k]) => keys.tags.has(k));
-          if (clash || !fitsOneRequest(candidate)) break;
-          group.push(queue.shift()!);
-          Object.assign(merged, candidate);
+          if (
+            clash || n.metrics > BATCH_LIMITS.metrics || n.params > BATCH_LIMITS.params ||
+            n.tags > BATCH_LIMITS.tags || n.metrics + n.params + n.tags > BATCH_LIMITS.total
+          ) break;
+          group.push(queue[head++]!);
+          merged.params.push(...next.params);
+          merged.metrics.push(...next.metrics);
+          merged.tags.push(...next.tags);
           for (const [k] of next.params) keys.params.add(k);
           for (const [k] of next.tags) keys.tags.add(k);
         }

@@ -51,6 +51,7 @@ async function roundTrip(backend: Backend): Promise<void> {
   const server = await startTrackingServer({ backend });
   const { url, dir } = server;
   const port = Number(new URL(url).port);
+  const dbPort = backend === "postgres" ? Number(new URL(server.backendUri).port) : undefined;
   try {
     assert.equal(server.backend, backend);
     assert.match(server.backendUri, backend === "sqlite" ? /^sqlite:\/\/\/\// : /^postgresql/);
@@ -122,6 +123,7 @@ async function roundTrip(backend: Backend): Promise<void> {
     await server.close();
   }
   assert.ok(portIsFree(port), `port ${port} is still taken after close()`);
+  if (dbPort) assert.ok(portIsFree(dbPort), `PostgreSQL's port ${dbPort} is still taken`);
   assert.deepEqual(await processesMentioning(dir), []);
   await assert.rejects(Deno.stat(dir), Deno.errors.NotFound);
 }
