@@ -18,10 +18,11 @@ import { REPO_ROOT } from "./python.ts";
 export function progressLine(e: SyncEvent): string {
   const width = String(e.total).length;
   const what: string[] = [];
-  if (e.sent.points) what.push(`${e.sent.points} points`);
-  if (e.sent.params) what.push(`${e.sent.params} params`);
-  if (e.sent.artifacts) what.push(`${e.sent.artifacts} files`);
-  if (e.sent.models) what.push(`${e.sent.models} models`);
+  const count = (n: number, one: string) => n && what.push(`${n} ${one}${n === 1 ? "" : "s"}`);
+  count(e.sent.points, "point");
+  count(e.sent.params, "param");
+  count(e.sent.artifacts, "file");
+  count(e.sent.models, "model");
   const detail = e.error ? `: ${e.error}` : what.length ? ` (${what.join(", ")})` : "";
   return `[${String(e.index).padStart(width)}/${e.total}] ${e.outcome.padEnd(9)} ` +
     `${e.experiment} / ${e.runName}${detail}`;

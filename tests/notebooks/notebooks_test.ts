@@ -4,9 +4,10 @@
 
 import assert from "node:assert/strict";
 import { basename, join } from "node:path";
-import { FileStore } from "../../lib/mod.ts";
+import { FileStore, RestStore } from "../../lib/mod.ts";
 import { listNotebooks, NOTEBOOKS_DIR, renderReport } from "../../tools/jupyter.ts";
 import { REPO_ROOT } from "../../tools/python.ts";
+import { startTrackingServer } from "../../tools/server.ts";
 import { freePort, waitForHttp } from "../../tools/ui.ts";
 
 /** The SVG charts a report embeds (nbconvert inlines `image/svg+xml` as base64 `<img>`s). */
@@ -107,6 +108,36 @@ Deno.test("every notebook runs top to bottom in Jupyter, logs its runs, and repo
   assert.doesNotMatch(summary, /searchExperiments/); // code of the first cell
   assert.match(compare, /searchExperiments/);
   assert.equal(inlineSvgs(summary).length, EXPECTED_CHARTS.compare_runs);
+});
+
+Deno.test({
+  name: "a notebook logs to an MLflow tracking server with nothing but MLFLOW_TRACKING_URI",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    await using server = await startTrackingServer();
+    const dir = await Deno.makeTempDir({ prefix: "notebook-server-" });
+    const report = await renderReport(join(NOTEBOOKS_DIR, "train_kneighbors.ipynb"), {
+      outDir: dir,
+      env: { MLFLOW_TRACKING_URI: server.url },
+    });
+    const html = await Deno.readTextFile(report);
+    assert.equal(stderrOutputs(html), 0);
+    assert.equal(inlineSvgs(html).length, EXPECTED_CHARTS.train_kneighbors);
+    const rest = new RestStore(server.url);
+    const exp = (await rest.getExperimentByName("k-neighbours"))!;
+    const { runs } = await rest.searchRuns({ experimentIds: [exp.experimentId] });
+    assert.equal(runs.length, 6);
+    for (const run of runs) {
+      assert.equal(run.info.status, "FINISHED");
+      assert.equal(run.data.tags["mlflow.source.type"], "NOTEBOOK");
+      assert.ok(run.info.artifactUri.startsWith("mlflow-artifacts:/"));
+      assert.deepEqual((await rest.listArtifacts(run.info.runId)).map((f) => f.path), [
+        "confusion_matrix.svg",
+        "confusion_matrix.vl.json",
+      ]);
+    }
+  },
 });
 
 Deno.test("`deno task lab` serves JupyterLab whose Deno kernel starts and runs code", async () => {

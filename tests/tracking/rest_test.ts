@@ -205,6 +205,35 @@ Deno.test({
 });
 
 Deno.test({
+  name: "a script that exits with its run still active ends it FINISHED on the server",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    await using server = await startTrackingServer();
+    const dir = await Deno.makeTempDir();
+    const script = `${dir}/left_open.ts`;
+    const lib = new URL("../../lib/mod.ts", import.meta.url).href;
+    await Deno.writeTextFile(
+      script,
+      `import * as ml from "${lib}";\n` +
+        `const run = await ml.startRun({ runName: "left-open" });\n` +
+        `await ml.logMetric("m", 1);\nconsole.log(run.info.runId);\n`,
+    );
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "--config", new URL("../../deno.json", import.meta.url).pathname, script],
+      env: { MLFLOW_TRACKING_URI: server.url },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
+    const runId = new TextDecoder().decode(out.stdout).trim();
+    const run = await new RestStore(server.url).getRun(runId);
+    assert.equal(run.info.status, "FINISHED");
+    assert.ok(run.info.endTime !== null && run.info.endTime >= run.info.startTime);
+  },
+});
+
+Deno.test({
   name: "authentication as MLflow's clients send it; secrets never show in errors or runs",
   sanitizeResources: false,
   sanitizeOps: false,

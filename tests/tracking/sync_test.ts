@@ -215,6 +215,31 @@ Deno.test({
       assert.match(text, /\[1\/6\] unchanged +sync-a \/ parent/);
       assert.match(text, /0 created, 0 updated, 6 unchanged, 0 failed/);
     });
+
+    await t.step("a run the server refuses is reported; the others still sync", async () => {
+      const local = new FileStore(root);
+      const exp = local.getExperimentByName("sync-a")!;
+      const runs = local.searchRuns({ experimentIds: [exp.experimentId] }).runs;
+      const target = runs.find((r) => r.info.runName === "child-2")!;
+      const other = runs.find((r) => r.info.runName === "child-1")!;
+      const server2 = new RestStore(server.url);
+      const copy = (await syncStore({ from: root, to: server.url })).runIds[target.info.runId]!;
+      await server2.logBatch(copy, { params: { lr: "0.1" } }); // set on the server only
+      local.logBatch(target.info.runId, { params: { lr: "0.2" } });
+      local.logBatch(other.info.runId, { metrics: [{ key: "extra", value: 1 }] });
+      const out = await new Deno.Command(Deno.execPath(), {
+        args: ["task", "sync", "--from", root, "--to", server.url],
+        cwd: REPO_ROOT,
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      const text = new TextDecoder().decode(out.stdout);
+      assert.equal(out.code, 1);
+      assert.match(text, /failed +sync-a \/ child-2: param 'lr' is '0\.1' on the server/);
+      assert.match(text, /updated +sync-a \/ child-1 \(1 point\)/);
+      assert.match(text, /1 updated, 35 unchanged, 1 failed/);
+      assert.match(new TextDecoder().decode(out.stderr), /failed: child-2/);
+    });
     mlflow.setTrackingUri(await tempStore());
   },
 });
