@@ -85,4 +85,8 @@ if (reports.length) {
   console.log(`Reports (open offline in a browser):`);
   for (const r of reports) console.log(`  ${relative(REPO_ROOT, r)}`);
 }
-console.log("Browse every run in MLflow's own UI: npx -y deno@2.9.6 task ui");
+console.log(
+  ml.isServerUri(ml.getTrackingUri())
+    ? `Browse every run in MLflow's UI: ${ml.getTrackingUri()}`
+    : "Browse every run in MLflow's own UI: npx -y deno@2.9.6 task ui",
+);

@@ -22,7 +22,8 @@ export const VENV_PYTHON: string = join(VENV_DIR, "bin", "python");
 const REQUIREMENTS = join(REPO_ROOT, "requirements.txt");
 const STAMP = join(VENV_DIR, ".requirements.sha256");
 
-async function exists(path: string): Promise<boolean> {
+/** Whether a path exists (other errors than NotFound are thrown). */
+export async function exists(path: string): Promise<boolean> {
   try {
     await Deno.stat(path);
     return true;

@@ -17,7 +17,7 @@
 
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { ensureVenv, REPO_ROOT, VENV_DIR } from "./python.ts";
+import { ensureVenv, exists, REPO_ROOT, VENV_DIR } from "./python.ts";
 
 /** The database behind the tracking server. */
 export type Backend = "sqlite" | "postgres";
@@ -55,6 +55,8 @@ export interface TrackingServerOptions {
   backend?: Backend;
   /** Uvicorn worker processes (`--workers`, default 1). */
   workers?: number;
+  /** More `mlflow server` flags, e.g. `["--app-name", "basic-auth"]`. */
+  args?: string[];
   /** Extra environment for `mlflow server`, e.g. `{ MLFLOW_SERVER_ENABLE_JOB_EXECUTION: "true" }`. */
   env?: Record<string, string>;
   /** The port (default: a free one). */
@@ -83,16 +85,6 @@ async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined
     ]);
   } finally {
     clearTimeout(timer);
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return false;
-    throw e;
   }
 }
 
@@ -467,7 +459,7 @@ export async function startTrackingServer(
     const logStart = (await exists(logFile)) ? (await Deno.stat(logFile)).size : 0;
     const [cmd, ...args] = serverCommand(backendUri, artifactsDir, port, options.workers ?? 1);
     const proc = new Deno.Command(cmd!, {
-      args,
+      args: [...args, ...(options.args ?? [])],
       cwd: dir,
       env: {
         MLFLOW_DISABLE_TELEMETRY: "true",

@@ -191,7 +191,7 @@ export async function runRandomForest(
     await recordFit(model, data, options);
     // The whole growth curve in one batch: one point per number of trees.
     const timestamp = Date.now();
-    getStore().logBatch(run.info.runId, {
+    await getStore().logBatch(run.info.runId, {
       metrics: forestGrowth(model, data.XTest, data.yTest).map((value, i) => ({
         key: "test_accuracy_by_trees",
         value,

@@ -27,19 +27,17 @@ import {
   type Batch,
   checkMaxResults,
   expectLocal,
-  generateRunName,
   normalizeBatch,
   type NormalizedBatch,
+  runTags,
   type SearchResult,
   type SearchRunsOptions,
   uriToPath,
+  validateArtifactFile,
   validateArtifactPath,
   walkFiles,
 } from "./store.ts";
 import {
-  limitValue,
-  MAX_TAG_VALUE_LENGTH,
-  stringifyValue,
   validateExperimentId,
   validateExperimentName,
   validateKey,
@@ -490,21 +488,7 @@ export class RestStore implements TrackingStore {
   async createRun(options: CreateRunOptions): Promise<Run> {
     const { experimentId, userId = "unknown", startTime = Date.now() } = options;
     validateExperimentId(experimentId);
-    const tags: Record<string, string> = {};
-    for (const [k, v] of Object.entries(options.tags ?? {})) {
-      validateKey("tag", k);
-      tags[k] = limitValue("tag", k, stringifyValue("tag", k, v), MAX_TAG_VALUE_LENGTH);
-    }
-    const tagName = tags["mlflow.runName"];
-    if (options.runName !== undefined && tagName !== undefined && tagName !== options.runName) {
-      throw invalid(
-        `Both 'runName' ('${options.runName}') and tag 'mlflow.runName' ('${tagName}') were ` +
-          `given and differ`,
-      );
-    }
-    const runName = options.runName ?? tagName ?? generateRunName();
-    tags["mlflow.runName"] = runName;
-    tags["mlflow.user"] ??= userId;
+    const { tags, runName } = runTags(options);
     const j = await this.call("POST", "/runs/create", {
       experiment_id: experimentId,
       user_id: userId,
@@ -822,8 +806,7 @@ export class RestStore implements TrackingStore {
     artifactFile: string,
     content: string | Uint8Array,
   ): Promise<void> {
-    const rel = validateArtifactPath(artifactFile, "artifact file");
-    if (!rel) throw invalid(`Invalid artifact file '${artifactFile}': a file name is needed`);
+    const rel = validateArtifactFile(artifactFile);
     const bytes = typeof content === "string" ? new TextEncoder().encode(content) : content;
     await this.putFile(await this.#runRepo(runId), rel, bytes);
   }
@@ -865,8 +848,7 @@ export class RestStore implements TrackingStore {
 
   /** The bytes of one artifact file of a run. */
   async readArtifact(runId: string, path: string): Promise<Uint8Array> {
-    const rel = validateArtifactPath(path, "artifact file");
-    if (!rel) throw invalid(`Invalid artifact file '${path}': a file name is needed`);
+    const rel = validateArtifactFile(path);
     try {
       return await this.getFile(await this.#runRepo(runId), rel);
     } catch (e) {

@@ -58,7 +58,7 @@ import {
   type RunFilter,
   sortExperiments,
 } from "./search.ts";
-import type { StoreSearchExperimentsOptions, TrackingStore } from "./backend.ts";
+import type { CreateRunOptions, StoreSearchExperimentsOptions, TrackingStore } from "./backend.ts";
 
 const TRASH = ".trash";
 const STAGING = ".staging.trash"; // ends in ".trash", so MLflow never lists it as an experiment
@@ -180,6 +180,13 @@ export function pathToUri(path: string): string {
   return "file://" + path.split("/").map(encodeURIComponent).join("/");
 }
 
+/** Validates the path of an artifact file: inside the run's artifacts, and naming a file. */
+export function validateArtifactFile(path: string): string {
+  const rel = validateArtifactPath(path, "artifact file");
+  if (!rel) throw invalid(`Invalid artifact file '${path}': a file name is needed`);
+  return rel;
+}
+
 /** Rejects artifact paths that could leave the artifact folder. */
 export function validateArtifactPath(path: string, what = "artifact path"): string {
   if (typeof path !== "string") throw invalid(`Invalid ${what}: expected a string`);
@@ -192,6 +199,41 @@ export function validateArtifactPath(path: string, what = "artifact path"): stri
   const parts = path.split("/").filter((p) => p !== "" && p !== ".");
   if (parts.includes("..")) throw invalid(`Invalid ${what} '${path}': '..' is not allowed`);
   return parts.join("/");
+}
+
+/**
+ * The tags a new run starts with, validated as MLflow validates them: the given tags (values as
+ * strings), `mlflow.runName` (generated when no name is given) and `mlflow.user`.
+ *
+ * @example
+ * ```ts
+ * import { runTags } from "./store.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const { tags, runName } = runTags({ experimentId: "0", runName: "a", userId: "me", tags: { k: 1 } });
+ * assert.equal(runName, "a");
+ * assert.deepEqual(tags, { k: "1", "mlflow.runName": "a", "mlflow.user": "me" });
+ * ```
+ */
+export function runTags(
+  options: CreateRunOptions,
+): { tags: Record<string, string>; runName: string } {
+  const tags: Record<string, string> = {};
+  for (const [k, v] of Object.entries(options.tags ?? {})) {
+    validateKey("tag", k);
+    tags[k] = limitValue("tag", k, stringifyValue("tag", k, v), MAX_TAG_VALUE_LENGTH);
+  }
+  const tagName = tags["mlflow.runName"];
+  if (options.runName !== undefined && tagName !== undefined && tagName !== options.runName) {
+    throw invalid(
+      `Both 'runName' ('${options.runName}') and tag 'mlflow.runName' ('${tagName}') were ` +
+        `given and differ`,
+    );
+  }
+  const runName = options.runName ?? tagName ?? generateRunName();
+  tags["mlflow.runName"] = runName;
+  tags["mlflow.user"] ??= options.userId ?? "unknown";
+  return { tags, runName };
 }
 
 /** A batch after validation: values as strings, metric points with step and timestamp set. */
@@ -527,29 +569,9 @@ export class FileStore implements TrackingStore {
    * Creates a run in RUNNING state: meta.yaml, `metrics/`, `params/`, `artifacts/` and `tags/`
    * (with `mlflow.runName` and `mlflow.user`) built in staging and renamed into the experiment.
    */
-  createRun(options: {
-    experimentId: string;
-    runName?: string;
-    userId?: string;
-    startTime?: number;
-    tags?: Record<string, unknown>;
-  }): Run {
+  createRun(options: CreateRunOptions): Run {
     const { experimentId, userId = "unknown", startTime = Date.now() } = options;
-    const tags: Record<string, string> = {};
-    for (const [k, v] of Object.entries(options.tags ?? {})) {
-      validateKey("tag", k);
-      tags[k] = limitValue("tag", k, stringifyValue("tag", k, v), MAX_TAG_VALUE_LENGTH);
-    }
-    const tagName = tags["mlflow.runName"];
-    if (options.runName !== undefined && tagName !== undefined && tagName !== options.runName) {
-      throw invalid(
-        `Both 'runName' ('${options.runName}') and tag 'mlflow.runName' ('${tagName}') were ` +
-          `given and differ`,
-      );
-    }
-    const runName = options.runName ?? tagName ?? generateRunName();
-    tags["mlflow.runName"] = runName;
-    tags["mlflow.user"] ??= userId;
+    const { tags, runName } = runTags(options);
     this.ensureRoot();
     const experiment = this.getExperiment(experimentId);
     if (experiment.lifecycleStage !== "active") {
@@ -886,8 +908,7 @@ export class FileStore implements TrackingStore {
     artifactFile: string,
     content: string | Uint8Array,
   ): Promise<void> {
-    const rel = validateArtifactPath(artifactFile, "artifact file");
-    if (!rel) throw invalid(`Invalid artifact file '${artifactFile}': a file name is needed`);
+    const rel = validateArtifactFile(artifactFile);
     const target = this.artifactTarget(runId, rel);
     await Deno.mkdir(dirname(target), { recursive: true });
     const tmp = this.stagingPath();
@@ -920,8 +941,7 @@ export class FileStore implements TrackingStore {
 
   /** The bytes of one artifact file of a run. */
   async readArtifact(runId: string, path: string): Promise<Uint8Array> {
-    const rel = validateArtifactPath(path, "artifact file");
-    if (!rel) throw invalid(`Invalid artifact file '${path}': a file name is needed`);
+    const rel = validateArtifactFile(path);
     const target = this.artifactTarget(runId, rel);
     try {
       return await Deno.readFile(target);

@@ -300,3 +300,62 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "MLflow's basic-auth server: refused without credentials, served with them",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    const dir = await Deno.makeTempDir({ prefix: "mlflow-auth-" });
+    const password = "adm1n-5ecr3t-pass";
+    const config = `${dir}/basic_auth.ini`;
+    await Deno.writeTextFile(
+      config,
+      `[mlflow]\ndefault_permission = READ\ndatabase_uri = sqlite:///${dir}/auth.db\n` +
+        `admin_username = admin\nadmin_password = ${password}\n` +
+        `authorization_function = mlflow.server.auth:authenticate_request_basic_auth\n`,
+    );
+    await using server = await startTrackingServer({
+      args: ["--app-name", "basic-auth"],
+      env: { MLFLOW_AUTH_CONFIG_PATH: config, MLFLOW_FLASK_SERVER_SECRET_KEY: crypto.randomUUID() },
+    });
+    const anonymous = new RestStore(server.url, FAST_RETRIES);
+    await assert.rejects(
+      () => anonymous.createExperiment("auth"),
+      (e: unknown) =>
+        e instanceof MlflowError && e.code === "UNAUTHENTICATED" && e.httpStatus === 401,
+    );
+    const wrong = new RestStore(server.url, {
+      ...FAST_RETRIES,
+      username: "admin",
+      password: "nope",
+    });
+    await assert.rejects(
+      () => wrong.createExperiment("auth"),
+      (e: unknown) => e instanceof MlflowError && e.code === "UNAUTHENTICATED",
+    );
+    const saved = ["MLFLOW_TRACKING_USERNAME", "MLFLOW_TRACKING_PASSWORD"].map((k) =>
+      Deno.env.get(k)
+    );
+    Deno.env.set("MLFLOW_TRACKING_USERNAME", "admin");
+    Deno.env.set("MLFLOW_TRACKING_PASSWORD", password);
+    try {
+      mlflow.setTrackingUri(server.url);
+      await mlflow.setExperiment("auth");
+      const id = await mlflow.withRun({ runName: "authenticated" }, async (run) => {
+        await mlflow.logMetric("m", 1);
+        await mlflow.logText("behind auth", "note.txt");
+        return run.info.runId;
+      });
+      assert.equal(await mlflow.loadText(id, "note.txt"), "behind auth");
+      const run = await mlflow.getRun(id);
+      assert.equal(run.info.status, "FINISHED");
+      assert.ok(!JSON.stringify(run).includes(password));
+    } finally {
+      ["MLFLOW_TRACKING_USERNAME", "MLFLOW_TRACKING_PASSWORD"].forEach((k, i) =>
+        saved[i] === undefined ? Deno.env.delete(k) : Deno.env.set(k, saved[i]!)
+      );
+      mlflow.setTrackingUri(await Deno.makeTempDir());
+    }
+  },
+});
