@@ -46,7 +46,7 @@ with mlflow.start_run():
   );
   await Deno.remove(dir, { recursive: true });
   return {
-    case: `${CALLS.toLocaleString("en-US")} single logMetric calls, one run`,
+    case: `${CALLS.toLocaleString("en-US")} single logMetric calls into a file store, one run`,
     reference: `Python MLflow ${version} (mlflow.log_metric)`,
     referenceMs: Number(stdout.trim()),
     ours: "logMetric",
@@ -122,7 +122,9 @@ print(json.dumps({"ms": sorted(times)[1], "ids": [r.info.run_id for r in runs]})
   const same = JSON.stringify(python.ids) === JSON.stringify(ids);
   await Deno.remove(dir, { recursive: true });
   return {
-    case: `searchRuns over ${RUNS.toLocaleString("en-US")} runs: metric + param filter, order-by`,
+    case: `searchRuns over ${
+      RUNS.toLocaleString("en-US")
+    } runs in a file store: metric + param filter, order-by`,
     reference: `Python MLflow ${version} (MlflowClient.search_runs)`,
     referenceMs: python.ms,
     ours: "searchRuns",

@@ -9,7 +9,7 @@
  * @module
  */
 
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { type SyncEvent, syncStore } from "../lib/tracking/sync.ts";
 import { REPO_ROOT } from "./python.ts";
@@ -48,15 +48,17 @@ if (import.meta.main) {
   }
   const started = performance.now();
   try {
+    // `deno task` runs in the repository's root; a relative --from means the caller's folder.
+    const from = resolve(Deno.env.get("INIT_CWD") ?? Deno.cwd(), values.from!);
     const report = await syncStore({
-      from: values.from!,
+      from,
       to,
       ...(values.experiment ? { experiments: values.experiment } : {}),
       onProgress: (e) => console.log(progressLine(e)),
     });
     const s = report.sent;
     console.log(
-      `Synced ${values.from} to ${to} in ${((performance.now() - started) / 1000).toFixed(1)} s: ` +
+      `Synced ${from} to ${to} in ${((performance.now() - started) / 1000).toFixed(1)} s: ` +
         `${report.created} created, ${report.updated} updated, ${report.unchanged} unchanged, ` +
         `${report.failed.length} failed (${report.experimentsCreated} experiments created; sent ` +
         `${s.points} metric points, ${s.params} params, ${s.tags} tags, ${s.artifacts} files, ` +
@@ -65,7 +67,12 @@ if (import.meta.main) {
     for (const f of report.failed) console.error(`failed: ${f.runName} (${f.runId}): ${f.error}`);
     Deno.exit(report.failed.length ? 1 : 0);
   } catch (e) {
-    console.error(`${(e as Error).message}\nRun the same command again to finish the sync.`);
+    const message = (e as Error).message;
+    console.error(
+      message.startsWith("Sync stopped")
+        ? `${message}\nRun the same command again to finish the sync.`
+        : message,
+    );
     Deno.exit(1);
   }
 }

@@ -99,6 +99,24 @@ export interface SyncReport {
 
 const zero = (): SyncCounts => ({ points: 0, params: 0, tags: 0, artifacts: 0, models: 0 });
 
+/** Whether a folder holds an MLflow file store (an experiment's meta.yaml, or .trash). */
+function isStore(root: string): boolean {
+  let entries: Deno.DirEntry[];
+  try {
+    entries = [...Deno.readDirSync(root)];
+  } catch {
+    return false;
+  }
+  return entries.some((e) => {
+    if (e.name === ".trash") return true;
+    try {
+      return e.isDirectory && Deno.statSync(join(root, e.name, "meta.yaml")).isFile;
+    } catch {
+      return false;
+    }
+  });
+}
+
 /** The identity of a metric point as a server keeps it (SQL stores clamp ±∞ and drop -0). */
 function pointKey(p: { step: number; timestamp: number; value: number }): string {
   let v = p.value;
@@ -220,6 +238,9 @@ export async function syncStore(options: SyncOptions): Promise<SyncReport> {
   };
 
   // ---- experiments: local ones matched by name on the server
+  if (!isStore(local.root)) {
+    throw new MlflowError("RESOURCE_DOES_NOT_EXIST", `No MLflow store at ${local.root}`);
+  }
   let experiments = local.listExperiments("ACTIVE_ONLY");
   if (options.experiments?.length) {
     const wanted = new Set(options.experiments);

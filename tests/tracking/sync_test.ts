@@ -240,6 +240,19 @@ Deno.test({
       assert.match(text, /1 updated, 35 unchanged, 1 failed/);
       assert.match(new TextDecoder().decode(out.stderr), /failed: child-2/);
     });
+
+    await t.step("a missing store or experiment is an error, and nothing is created", async () => {
+      const missing = `${await Deno.makeTempDir()}/no-store`;
+      await assert.rejects(
+        () => syncStore({ from: missing, to: server.url }),
+        (e: unknown) => e instanceof MlflowError && /No MLflow store at .*no-store/.test(e.message),
+      );
+      await assert.rejects(() => Deno.stat(missing), Deno.errors.NotFound);
+      await assert.rejects(
+        () => syncStore({ from: root, to: server.url, experiments: ["nope"] }),
+        (e: unknown) => e instanceof MlflowError && e.code === "RESOURCE_DOES_NOT_EXIST",
+      );
+    });
     mlflow.setTrackingUri(await tempStore());
   },
 });
