@@ -11,6 +11,7 @@
 
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { RestStore } from "../lib/tracking/rest.ts";
 import { type SyncEvent, syncStore } from "../lib/tracking/sync.ts";
 import { REPO_ROOT } from "./python.ts";
 
@@ -50,15 +51,18 @@ if (import.meta.main) {
   try {
     // `deno task` runs in the repository's root; a relative --from means the caller's folder.
     const from = resolve(Deno.env.get("INIT_CWD") ?? Deno.cwd(), values.from!);
+    const server = new RestStore(to); // credentials in the URL stay out of the output
     const report = await syncStore({
       from,
-      to,
+      to: server,
       ...(values.experiment ? { experiments: values.experiment } : {}),
       onProgress: (e) => console.log(progressLine(e)),
     });
     const s = report.sent;
     console.log(
-      `Synced ${from} to ${to} in ${((performance.now() - started) / 1000).toFixed(1)} s: ` +
+      `Synced ${from} to ${server.uri} in ${
+        ((performance.now() - started) / 1000).toFixed(1)
+      } s: ` +
         `${report.created} created, ${report.updated} updated, ${report.unchanged} unchanged, ` +
         `${report.failed.length} failed (${report.experimentsCreated} experiments created; sent ` +
         `${s.points} metric points, ${s.params} params, ${s.tags} tags, ${s.artifacts} files, ` +

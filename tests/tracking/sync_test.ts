@@ -205,7 +205,16 @@ Deno.test({
 
     await t.step("the command line prints progress and a summary", async () => {
       const out = await new Deno.Command(Deno.execPath(), {
-        args: ["task", "sync", "--from", root, "--to", server.url, "--experiment", "sync-a"],
+        args: [
+          "task",
+          "sync",
+          "--from",
+          root,
+          "--to",
+          server.url.replace("//", "//alice:pw-not-to-print@"),
+          "--experiment",
+          "sync-a",
+        ],
         cwd: REPO_ROOT,
         stdout: "piped",
         stderr: "piped",
@@ -214,6 +223,7 @@ Deno.test({
       assert.equal(out.code, 0, new TextDecoder().decode(out.stderr));
       assert.match(text, /\[1\/6\] unchanged +sync-a \/ parent/);
       assert.match(text, /0 created, 0 updated, 6 unchanged, 0 failed/);
+      assert.ok(text.includes(server.url) && !text.includes("pw-not-to-print"));
     });
 
     await t.step("a run the server refuses is reported; the others still sync", async () => {
