@@ -35,6 +35,7 @@ export type {
 export { BATCH_LIMITS, isServerUri, type RestOptions, RestStore } from "./rest.ts";
 export {
   DIGEST_TAG,
+  MANIFEST_TAG,
   SOURCE_MODEL_TAG,
   SOURCE_RUN_TAG,
   type SyncCounts,

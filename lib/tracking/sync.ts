@@ -7,7 +7,8 @@
  * `sync.source_run_id`) and a digest of what was sent (`sync.digest`, written last): a run whose
  * digest still matches is left alone, a run that grew gets only what the server lacks (metric
  * points, params, tags, artifact files, models), and a sync interrupted half-way — its digest
- * never written — is completed by the next one without duplicates.
+ * never written — is completed by the next one without duplicates. Artifact files are compared
+ * by size and by the content hashes the last sync recorded (`sync.artifacts`).
  *
  * @module
  */
@@ -20,11 +21,14 @@ import { MlflowError } from "./errors.ts";
 import { RestStore } from "./rest.ts";
 import type { Run } from "./run.ts";
 import { FileStore, walkFiles } from "./store.ts";
+import { MAX_TAG_VALUE_LENGTH } from "./validation.ts";
 
 /** The server-run tag naming the local run a server run was synced from. */
 export const SOURCE_RUN_TAG = "sync.source_run_id";
 /** The server-run tag holding the digest of the local run as last synced. */
 export const DIGEST_TAG = "sync.digest";
+/** The server-run tag listing the content hash of each artifact file as last synced. */
+export const MANIFEST_TAG = "sync.artifacts";
 /** The logged-model tag naming the local logged model it was synced from. */
 export const SOURCE_MODEL_TAG = "sync.source_model_id";
 
@@ -139,7 +143,7 @@ interface LocalRun {
   run: Run;
   experiment: Experiment;
   histories: Record<string, Metric[]>;
-  artifacts: { path: string; size: number; abs: string }[];
+  artifacts: { path: string; size: number; abs: string; sha: string }[];
   models: LocalModel[];
   digest: string;
   depth: number;
@@ -194,8 +198,9 @@ async function readLocalRun(
   const artifacts: LocalRun["artifacts"] = [];
   for (const path of walkFiles(root).sort()) {
     const bytes = await Deno.readFile(join(root, path));
-    artifacts.push({ path, size: bytes.length, abs: join(root, path) });
-    hash.update(`artifact ${path} ${bytes.length}\n`).update(bytes);
+    const sha = createHash("sha256").update(bytes).digest("hex").slice(0, 16);
+    artifacts.push({ path, size: bytes.length, abs: join(root, path), sha });
+    hash.update(`artifact ${path} ${sha}\n`);
   }
   const models = localModels(store, run);
   const sorted = (r: Record<string, string>) =>
@@ -389,6 +394,7 @@ async function pushRun(
   // Tags as the server should hold them: the parent link rewritten, the source recorded.
   const tags: Record<string, string> = { ...run.data.tags, [SOURCE_RUN_TAG]: run.info.runId };
   delete tags[DIGEST_TAG];
+  delete tags[MANIFEST_TAG];
   const parent = tags["mlflow.parentRunId"];
   if (parent) {
     const mapped = ctx.parentId(parent);
@@ -445,14 +451,26 @@ async function pushRun(
   sent.points += points.length;
   sent.tags += Object.keys(changedTags).length;
 
-  // Artifact files the server lacks (or holds with another size).
+  // Artifact files the server lacks or holds with other content: sizes come from the server's
+  // listing, content hashes from the manifest the last sync left (else the file is compared).
   const remote = new Map<string, number | undefined>();
   if (existing) {
     for (const f of await server.walkArtifacts(serverId)) remote.set(f.path, f.fileSize);
   }
+  let manifest: Record<string, string> | null = null;
+  try {
+    manifest = JSON.parse(target.data.tags[MANIFEST_TAG] ?? "null");
+  } catch { /* not ours: compare the files instead */ }
   for (const f of item.artifacts) {
-    if (remote.get(f.path) === f.size) continue;
-    await server.writeArtifact(serverId, f.path, await Deno.readFile(f.abs));
+    const bytes = await Deno.readFile(f.abs);
+    if (remote.get(f.path) === f.size) {
+      if (manifest && manifest[f.path] === f.sha) continue;
+      if (!manifest) {
+        const there = await server.readArtifact(serverId, f.path);
+        if (there.length === bytes.length && there.every((b, i) => b === bytes[i])) continue;
+      }
+    }
+    await server.writeArtifact(serverId, f.path, bytes);
     sent.artifacts++;
   }
 
@@ -507,6 +525,9 @@ async function pushRun(
     });
   }
   // Last: the digest says everything above is on the server.
-  await server.logBatch(serverId, { tags: { [DIGEST_TAG]: item.digest } });
+  const last: Record<string, string> = { [DIGEST_TAG]: item.digest };
+  const files = JSON.stringify(Object.fromEntries(item.artifacts.map((f) => [f.path, f.sha])));
+  if (files.length <= MAX_TAG_VALUE_LENGTH) last[MANIFEST_TAG] = files;
+  await server.logBatch(serverId, { tags: last });
   return serverId;
 }

@@ -7,6 +7,7 @@ import * as mlflow from "../../lib/mod.ts";
 import {
   DIGEST_TAG,
   FileStore,
+  MANIFEST_TAG,
   MlflowError,
   RestStore,
   SOURCE_RUN_TAG,
@@ -70,6 +71,7 @@ function checkSynced(local: MlflowView, remote: MlflowView, ids: Record<string, 
     const tags = { ...there.tags };
     delete tags[SOURCE_RUN_TAG];
     delete tags[DIGEST_TAG];
+    delete tags[MANIFEST_TAG];
     const expected = { ...run.tags };
     const parent = expected["mlflow.parentRunId"];
     if (parent) expected["mlflow.parentRunId"] = ids[parent]!;
@@ -145,10 +147,25 @@ Deno.test({
         params: { added: "later" },
       });
       await local.writeArtifact(parent.info.runId, "dir/b.txt", "new file");
+      // Rewritten in place with the same size: only the content hash tells.
+      await local.writeArtifact(parent.info.runId, "dir/a.txt", "HELLO");
       const report = await syncStore({ from: root, to: server.url });
       assert.deepEqual([report.created, report.updated, report.unchanged], [0, 1, 6]);
-      assert.deepEqual(report.sent, { points: 25, params: 1, tags: 0, artifacts: 1, models: 0 });
+      assert.deepEqual(report.sent, { points: 25, params: 1, tags: 0, artifacts: 2, models: 0 });
+      const copy = new RestStore(server.url);
+      const serverId = report.runIds[parent.info.runId]!;
+      assert.equal(
+        new TextDecoder().decode(await copy.readArtifact(serverId, "dir/a.txt")),
+        "HELLO",
+      );
       checkSynced(await mlflowView(root), await mlflowView(server.url), report.runIds);
+      // Without the manifest (a copy made otherwise), equal sizes are compared byte by byte.
+      await copy.deleteTag(serverId, MANIFEST_TAG);
+      await local.writeArtifact(parent.info.runId, "dir/a.txt", "hallo");
+      const again = await syncStore({ from: root, to: server.url });
+      assert.equal(again.sent.artifacts, 1);
+      const text = new TextDecoder().decode(await copy.readArtifact(serverId, "dir/a.txt"));
+      assert.equal(text, "hallo");
     });
 
     await t.step(
