@@ -1,6 +1,7 @@
 /**
  * Experiment tracking for machine-learning work in Deno notebooks: runs recorded in MLflow's
- * file-store layout (`mlruns/`), so MLflow's own UI and clients read them.
+ * file-store layout (`mlruns/`), so MLflow's own UI and clients read them, or on an MLflow
+ * tracking server (`setTrackingUri("http://…")`), and local runs synced to one later.
  *
  * @example
  * ```ts

@@ -52,7 +52,17 @@ import type {
   TrackingStore,
 } from "./backend.ts";
 
-/** MLflow's per-request limits of `runs/log-batch`. */
+/**
+ * MLflow's per-request limits of `runs/log-batch`.
+ *
+ * @example
+ * ```ts
+ * import { BATCH_LIMITS } from "./rest.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(BATCH_LIMITS.metrics, 1000);
+ * ```
+ */
 export const BATCH_LIMITS = { metrics: 1000, params: 100, tags: 100, total: 1000 } as const;
 
 const TRANSIENT_STATUS = new Set([408, 429, 500, 502, 503, 504]);
@@ -101,7 +111,18 @@ function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-/** Whether a tracking URI names an MLflow tracking server (`http:` or `https:`). */
+/**
+ * Whether a tracking URI names an MLflow tracking server (`http:` or `https:`).
+ *
+ * @example
+ * ```ts
+ * import { isServerUri } from "./rest.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.ok(isServerUri("http://127.0.0.1:5000"));
+ * assert.ok(!isServerUri("file:///tmp/mlruns"));
+ * ```
+ */
 export function isServerUri(uri: string): boolean {
   return /^https?:\/\//i.test(uri);
 }
@@ -187,7 +208,21 @@ function fitsOneRequest(b: NormalizedBatch): boolean {
     n.tags <= BATCH_LIMITS.tags && n.metrics + n.params + n.tags <= BATCH_LIMITS.total;
 }
 
-/** Splits a batch into requests within MLflow's limits: params first, then metrics, then tags. */
+/**
+ * Splits a batch into requests within MLflow's limits: params first, then metrics, then tags.
+ *
+ * @example
+ * ```ts
+ * import { splitBatch } from "./rest.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const metrics = Array.from({ length: 2500 }, (_, i) => ({
+ *   key: "m", value: i, timestamp: 0, step: i, auto: false,
+ * }));
+ * const parts = splitBatch({ params: [], metrics, tags: [] });
+ * assert.deepEqual(parts.map((p) => p.metrics.length), [1000, 1000, 500]);
+ * ```
+ */
 export function splitBatch(b: NormalizedBatch): NormalizedBatch[] {
   if (fitsOneRequest(b)) return [b];
   const out: NormalizedBatch[] = [];

@@ -142,7 +142,21 @@ function listDirs(path: string): string[] {
 }
 
 /** Files under `dir`, recursively, as `/`-joined relative paths (MLflow's key rule). */
-/** Every file under `dir`, as `/`-separated paths relative to it (none if it is missing). */
+/**
+ * Every file under `dir`, as `/`-separated paths relative to it (none if it is missing).
+ *
+ * @example
+ * ```ts
+ * import { walkFiles } from "./store.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const dir = await Deno.makeTempDir();
+ * await Deno.mkdir(`${dir}/a`);
+ * await Deno.writeTextFile(`${dir}/a/b.txt`, "x");
+ * assert.deepEqual(walkFiles(dir), ["a/b.txt"]);
+ * assert.deepEqual(walkFiles(`${dir}/missing`), []);
+ * ```
+ */
 export function walkFiles(dir: string, prefix = "", out: string[] = []): string[] {
   let entries: Deno.DirEntry[];
   try {
@@ -175,12 +189,34 @@ export function uriToPath(uri: string): string {
   return resolve(uri);
 }
 
-/** A `file:` URI for an absolute path. */
+/**
+ * A `file:` URI for an absolute path.
+ *
+ * @example
+ * ```ts
+ * import { pathToUri } from "./store.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(pathToUri("/tmp/my runs"), "file:///tmp/my%20runs");
+ * ```
+ */
 export function pathToUri(path: string): string {
   return "file://" + path.split("/").map(encodeURIComponent).join("/");
 }
 
-/** Validates the path of an artifact file: inside the run's artifacts, and naming a file. */
+/**
+ * Validates the path of an artifact file: inside the run's artifacts, and naming a file.
+ *
+ * @example
+ * ```ts
+ * import { validateArtifactFile } from "./store.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(validateArtifactFile("charts/roc.json"), "charts/roc.json");
+ * assert.throws(() => validateArtifactFile("../up.txt"));
+ * assert.throws(() => validateArtifactFile(""), /a file name is needed/);
+ * ```
+ */
 export function validateArtifactFile(path: string): string {
   const rel = validateArtifactPath(path, "artifact file");
   if (!rel) throw invalid(`Invalid artifact file '${path}': a file name is needed`);
@@ -1019,7 +1055,17 @@ export class FileStore implements TrackingStore {
 }
 
 /** Checks that a local path to log exists and is a file (or a folder), naming it if not. */
-/** Checks that a local file or folder to log exists, naming it in the error otherwise. */
+/**
+ * Checks that a local file or folder to log exists, naming it in the error otherwise.
+ *
+ * @example
+ * ```ts
+ * import { expectLocal } from "./store.ts";
+ * import assert from "node:assert/strict";
+ *
+ * await assert.rejects(() => expectLocal("/no/such/file", "file", "Cannot log artifact"), /no\/such/);
+ * ```
+ */
 export async function expectLocal(
   path: string,
   kind: "file" | "folder",
@@ -1039,7 +1085,18 @@ export async function expectLocal(
   }
 }
 
-/** Refuses a `max_results` outside 1 … 50,000, as MLflow does. */
+/**
+ * Refuses a `max_results` outside 1 … 50,000, as MLflow does.
+ *
+ * @example
+ * ```ts
+ * import { checkMaxResults } from "./store.ts";
+ * import assert from "node:assert/strict";
+ *
+ * checkMaxResults(1000);
+ * assert.throws(() => checkMaxResults(0), /max_results/);
+ * ```
+ */
 export function checkMaxResults(maxResults: number): void {
   if (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > 50000) {
     throw invalid(
