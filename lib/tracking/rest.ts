@@ -281,8 +281,8 @@ export class RestStore implements TrackingStore {
   /** The server's base URL, without credentials or trailing slash. */
   readonly uri: string;
   readonly #options: RestOptions;
-  readonly #uriUser?: string;
-  readonly #uriPassword?: string;
+  #uriUser?: string;
+  #uriPassword?: string;
   readonly #queues = new Map<string, Pending[]>();
   readonly #artifactUris = new Map<string, string>();
 
@@ -305,6 +305,25 @@ export class RestStore implements TrackingStore {
     url.hash = "";
     this.uri = url.toString().replace(/\/+$/, "");
     this.#options = options;
+  }
+
+  /**
+   * The same server with other request options (credentials given in the URI are kept).
+   *
+   * @example
+   * ```ts
+   * import { RestStore } from "./rest.ts";
+   * import assert from "node:assert/strict";
+   *
+   * const once = new RestStore("http://127.0.0.1:5000").withOptions({ maxRetries: 0 });
+   * assert.equal(once.uri, "http://127.0.0.1:5000");
+   * ```
+   */
+  withOptions(options: RestOptions): RestStore {
+    const copy = new RestStore(this.uri, { ...this.#options, ...options });
+    copy.#uriUser = this.#uriUser;
+    copy.#uriPassword = this.#uriPassword;
+    return copy;
   }
 
   // ---------------------------------------------------------------- HTTP

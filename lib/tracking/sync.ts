@@ -16,6 +16,7 @@
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { parseYaml, strField } from "./_format.ts";
+import type { CreateRunOptions } from "./backend.ts";
 import type { Experiment, Metric } from "./entities.ts";
 import { MlflowError } from "./errors.ts";
 import { RestStore } from "./rest.ts";
@@ -378,6 +379,38 @@ export async function syncStore(options: SyncOptions): Promise<SyncReport> {
   return report;
 }
 
+/**
+ * Creates the server copy of a local run at most once. A create whose answer is lost (the server
+ * failed after committing it) must not be repeated blindly: before trying again, look for a run
+ * carrying the source tag.
+ */
+async function createOnce(
+  server: RestStore,
+  experimentId: string,
+  sourceRunId: string,
+  options: CreateRunOptions,
+): Promise<Run> {
+  const once = server.withOptions({ maxRetries: 0 });
+  for (let attempt = 0;; attempt++) {
+    try {
+      return await once.createRun(options);
+    } catch (e) {
+      const status = e instanceof MlflowError ? e.httpStatus ?? 0 : 0;
+      const transient = e instanceof MlflowError &&
+        (e.code === "TEMPORARILY_UNAVAILABLE" || status >= 500 || status === 408 ||
+          status === 429);
+      if (!transient || attempt >= 3) throw e;
+      // The searches retry as usual, so this also waits for a restarting server.
+      const { runs } = await server.searchRuns({
+        experimentIds: [experimentId],
+        filter: `tags.\`${SOURCE_RUN_TAG}\` = '${sourceRunId}'`,
+        runViewType: "ALL",
+      });
+      if (runs[0]) return runs[0];
+    }
+  }
+}
+
 /** Sends whatever the server's copy of one run lacks; returns the server run id. */
 async function pushRun(
   server: RestStore,
@@ -403,7 +436,7 @@ async function pushRun(
   }
   let target = existing;
   if (!target) {
-    target = await server.createRun({
+    target = await createOnce(server, ctx.experimentId, run.info.runId, {
       experimentId: ctx.experimentId,
       runName: run.info.runName,
       userId: run.info.userId,

@@ -11,13 +11,17 @@ export interface Seen {
   body: string;
 }
 
-/** An injected failure: the next `times` requests whose path includes `path`. */
+/**
+ * An injected failure: the next `times` requests whose path includes `path`. With `afterForward`
+ * the request reaches the server first and only its answer is replaced (a lost response).
+ */
 export interface Failure {
   path: string;
   times: number;
   status: number;
   body?: string;
   retryAfter?: number;
+  afterForward?: boolean;
 }
 
 /** A running proxy. */
@@ -50,6 +54,9 @@ export function startProxy(target: string): Proxy {
       const f = failures.find((f) => f.times > 0 && url.pathname.includes(f.path));
       if (f) {
         f.times--;
+        if (f.afterForward) {
+          await (await forward(req, url, raw)).arrayBuffer();
+        }
         const headers = new Headers({ "content-type": "application/json" });
         if (f.retryAfter !== undefined) headers.set("retry-after", String(f.retryAfter));
         return new Response(
@@ -57,16 +64,19 @@ export function startProxy(target: string): Proxy {
           { status: f.status, headers },
         );
       }
-      const headers = new Headers(req.headers);
-      headers.delete("host");
-      const res = await fetch(target + url.pathname + url.search, {
-        method: req.method,
-        headers,
-        ...(raw ? { body: raw } : {}),
-      });
+      const res = await forward(req, url, raw);
       return new Response(await res.arrayBuffer(), { status: res.status, headers: res.headers });
     },
   );
+  function forward(req: Request, url: URL, raw: Uint8Array | null): Promise<Response> {
+    const headers = new Headers(req.headers);
+    headers.delete("host");
+    return fetch(target + url.pathname + url.search, {
+      method: req.method,
+      headers,
+      ...(raw ? { body: raw as BodyInit } : {}),
+    });
+  }
   const close = async () => {
     controller.abort();
     await server.finished;

@@ -17,6 +17,7 @@ import { trainKNeighbors } from "../../lib/models/mod.ts";
 import { startTrackingServer } from "../../tools/server.ts";
 import { REPO_ROOT } from "../../tools/python.ts";
 import { type MlflowView, mlflowView, tempStore } from "./_helpers.ts";
+import { startProxy } from "./_proxy.ts";
 
 /** A local store with two experiments, nested runs, a failed run, artifacts and a model. */
 async function buildLocal(root: string): Promise<void> {
@@ -266,6 +267,28 @@ Deno.test({
       assert.match(text, /updated +sync-a \/ child-1 \(1 point\)/);
       assert.match(text, /1 updated, 35 unchanged, 1 failed/);
       assert.match(new TextDecoder().decode(out.stderr), /failed: child-2/);
+    });
+
+    await t.step("a create whose answer is lost is not repeated: no duplicate run", async () => {
+      await using proxy = startProxy(server.url);
+      mlflow.setTrackingUri(root);
+      await mlflow.setExperiment("sync-d");
+      await mlflow.withRun({ runName: "lost-answer" }, () => mlflow.logMetric("m", 1));
+      proxy.fail({ path: "/runs/create", times: 1, status: 502, afterForward: true });
+      const report = await syncStore({
+        from: root,
+        to: new RestStore(proxy.url, { backoffFactor: 0.05, backoffJitter: 0 }),
+        experiments: ["sync-d"],
+      });
+      assert.equal(report.created, 1);
+      assert.equal(proxy.count("/runs/create"), 1);
+      const exp = (await new RestStore(server.url).getExperimentByName("sync-d"))!;
+      const { runs } = await new RestStore(server.url).searchRuns({
+        experimentIds: [exp.experimentId],
+      });
+      assert.equal(runs.length, 1);
+      assert.equal(runs[0]!.data.metrics.m, 1);
+      assert.ok(runs[0]!.data.tags[DIGEST_TAG]);
     });
 
     await t.step("a missing store or experiment is an error, and nothing is created", async () => {
