@@ -9,7 +9,7 @@
 
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { FileStore } from "../lib/mod.ts";
+import { FileStore, isServerUri, RestStore } from "../lib/mod.ts";
 import { ensureVenv, REPO_ROOT, VENV_DIR } from "./python.ts";
 
 /** The command line that serves `store` with MLflow's UI on `host:port`. */
@@ -102,9 +102,14 @@ if (import.meta.main) {
       host: { type: "string", default: "127.0.0.1" },
     },
   });
+  const env = Deno.env.get("MLFLOW_TRACKING_URI");
+  if (env && isServerUri(env)) {
+    // A tracking server serves its own UI.
+    console.log(`MLFLOW_TRACKING_URI is a tracking server; its UI is ${new RestStore(env).uri}`);
+    Deno.exit(0);
+  }
   await ensureVenv();
-  const store = Deno.env.get("MLFLOW_TRACKING_URI")?.replace(/^file:\/\//, "") ??
-    join(REPO_ROOT, "mlruns");
+  const store = env?.replace(/^file:\/\//, "") ?? join(REPO_ROOT, "mlruns");
   // A store cloned from git records the Default experiment's old folder; repoint it first.
   new FileStore(store).ensureRoot();
   const [cmd, ...args] = uiCommand(store, values.host, Number(values.port));
