@@ -817,7 +817,9 @@ export class FileStore implements TrackingStore {
       this.#lastPoint.set(id, { timestamp: m.timestamp, value: m.value, step: m.step });
       lines.set(m.key, (lines.get(m.key) ?? "") + formatMetricLine(m.timestamp, m.value, m.step));
     }
-    for (const [key, text] of lines) appendLine(join(dir, "metrics"), key, text);
+    for (const [key, text] of lines) {
+      appendLine(join(dir, "metrics"), key, text, () => this.stagingPath());
+    }
     for (const [k, v] of tags) {
       this.#writeTag(join(dir, "tags"), k, v);
       if (k === "mlflow.runName") {
@@ -1155,16 +1157,40 @@ function ensureParent(base: string, key: string): void {
   }
 }
 
-function appendLine(metricsDir: string, key: string, text: string): void {
+/**
+ * Appends metric lines with one `write`. A metric's first lines are written to a staging file
+ * and hard-linked into place, so a reader never sees the file empty (MLflow's reader calls an
+ * empty metric file malformed); later lines are appended (`O_APPEND`).
+ */
+function appendLine(metricsDir: string, key: string, text: string, staging: () => string): void {
   ensureParent(metricsDir, key);
-  let file: Deno.FsFile;
+  const path = join(metricsDir, key);
+  const bytes = new TextEncoder().encode(text);
+  let file: Deno.FsFile | null = null;
   try {
-    file = Deno.openSync(join(metricsDir, key), { append: true, create: true });
+    file = Deno.openSync(path, { append: true });
   } catch (e) {
-    throw keyClash("metric", key, e);
+    if (!(e instanceof Deno.errors.NotFound)) throw keyClash("metric", key, e);
+  }
+  if (!file) {
+    const tmp = staging();
+    Deno.writeFileSync(tmp, bytes);
+    try {
+      Deno.linkSync(tmp, path);
+      return;
+    } catch (e) {
+      // Another writer created it first: append after its lines.
+      if (!(e instanceof Deno.errors.AlreadyExists)) throw keyClash("metric", key, e);
+    } finally {
+      Deno.removeSync(tmp);
+    }
+    try {
+      file = Deno.openSync(path, { append: true });
+    } catch (e) {
+      throw keyClash("metric", key, e);
+    }
   }
   try {
-    const bytes = new TextEncoder().encode(text);
     const n = file.writeSync(bytes);
     if (n !== bytes.length) {
       throw new MlflowError("INTERNAL_ERROR", `Short write to metric '${key}'`);

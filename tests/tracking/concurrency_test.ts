@@ -122,3 +122,40 @@ for (let i = 0; ; i++) {
   assert.equal(view.runs[runId]!.history.loss!.length, history.length);
   assert.equal(view.runs[runId]!.status, "RUNNING");
 });
+
+Deno.test("a reader never sees a metric file before its first point", async () => {
+  const root = await tempStore();
+  const store = new FileStore(root);
+  const runId = store.createRun({ experimentId: "0", runName: "read-while-written" }).info.runId;
+  const perWriter = 2000;
+  const writers = 4;
+  const keys = perWriter * writers;
+  const path = await script(`
+const [runId, who] = Deno.args;
+await m.startRun({ runId });
+for (let i = 0; i < ${perWriter}; i++) await m.logMetric("k" + who + "_" + i, i);
+`);
+  const metricsDir = join(store.runDir(runId), "metrics");
+  let done = false;
+  const finished = Promise.all(
+    Array.from({ length: writers }, (_, w) => spawn(path, [runId, String(w)], root).output()),
+  ).then((r) => {
+    done = true;
+    return r;
+  });
+  // Read each metric file as soon as it appears: MLflow's reader calls an empty one malformed.
+  const checked = new Set<string>();
+  const empty: string[] = [];
+  while (!done) {
+    for (const e of Deno.readDirSync(metricsDir)) {
+      if (checked.has(e.name)) continue;
+      if (Deno.readTextFileSync(join(metricsDir, e.name)) === "") empty.push(e.name);
+      checked.add(e.name);
+    }
+    await new Promise((r) => setTimeout(r, 0));
+  }
+  for (const r of await finished) assert.equal(r.code, 0, new TextDecoder().decode(r.stderr));
+  assert.deepEqual(empty, []);
+  assert.ok(checked.size > keys / 10, `only ${checked.size} files seen while being written`);
+  assert.equal(Object.keys(store.getRun(runId).data.metrics).length, keys);
+});
