@@ -4,7 +4,8 @@
  * what they wrote.
  *
  * Writes are safe with several processes logging into one store, even into one run: metric
- * points are appended with one `write` each (atomic for `O_APPEND` files), params are created
+ * points are appended with one `write` each (atomic for `O_APPEND` files; a metric's file appears
+ * with its first points, hard-linked from staging, so it is never seen empty), params are created
  * with a hard link so the first value wins and a different one is refused, tags and meta.yaml
  * files are replaced by rename, and experiments and runs are built in a staging folder and
  * renamed into place, so a reader never sees half of one.
