@@ -198,14 +198,14 @@ function runFrom(j: Json): Run {
   }, { params: kvRecord(data.params), metrics, tags: kvRecord(data.tags) });
 }
 
-function batchSize(b: NormalizedBatch): { metrics: number; params: number; tags: number } {
-  return { metrics: b.metrics.length, params: b.params.length, tags: b.tags.length };
+/** Whether so many metrics, params and tags fit in one `log-batch` request. */
+function withinLimits(n: { metrics: number; params: number; tags: number }): boolean {
+  return n.metrics <= BATCH_LIMITS.metrics && n.params <= BATCH_LIMITS.params &&
+    n.tags <= BATCH_LIMITS.tags && n.metrics + n.params + n.tags <= BATCH_LIMITS.total;
 }
 
 function fitsOneRequest(b: NormalizedBatch): boolean {
-  const n = batchSize(b);
-  return n.metrics <= BATCH_LIMITS.metrics && n.params <= BATCH_LIMITS.params &&
-    n.tags <= BATCH_LIMITS.tags && n.metrics + n.params + n.tags <= BATCH_LIMITS.total;
+  return withinLimits({ metrics: b.metrics.length, params: b.params.length, tags: b.tags.length });
 }
 
 /**
@@ -662,10 +662,7 @@ export class RestStore implements TrackingStore {
           // One key twice in a request is refused (params) or ambiguous (tags): send it later.
           const clash = next.params.some(([k]) => keys.params.has(k)) ||
             next.tags.some(([k]) => keys.tags.has(k));
-          if (
-            clash || n.metrics > BATCH_LIMITS.metrics || n.params > BATCH_LIMITS.params ||
-            n.tags > BATCH_LIMITS.tags || n.metrics + n.params + n.tags > BATCH_LIMITS.total
-          ) break;
+          if (clash || !withinLimits(n)) break;
           group.push(queue[head++]!);
           merged.params.push(...next.params);
           merged.metrics.push(...next.metrics);
