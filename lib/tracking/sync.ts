@@ -17,7 +17,7 @@ import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { parseYaml, strField } from "./_format.ts";
 import type { CreateRunOptions } from "./backend.ts";
-import type { Experiment, Metric } from "./entities.ts";
+import type { Experiment } from "./entities.ts";
 import { MlflowError } from "./errors.ts";
 import { RestStore } from "./rest.ts";
 import type { Run } from "./run.ts";
@@ -143,7 +143,7 @@ interface LocalModel {
 interface LocalRun {
   run: Run;
   experiment: Experiment;
-  histories: Record<string, Metric[]>;
+  metricKeys: string[];
   artifacts: { path: string; size: number; abs: string; sha: string }[];
   models: LocalModel[];
   digest: string;
@@ -188,14 +188,17 @@ function localModels(store: FileStore, run: Run): LocalModel[] {
 async function readLocalRun(
   store: FileStore,
   run: Run,
-): Promise<Pick<LocalRun, "histories" | "artifacts" | "models" | "digest">> {
+): Promise<Pick<LocalRun, "metricKeys" | "artifacts" | "models" | "digest">> {
   const runId = run.info.runId;
-  const histories: Record<string, Metric[]> = {};
-  for (const key of Object.keys(run.data.metrics).sort()) {
-    histories[key] = store.getMetricHistory(runId, key);
+  const hash = createHash("sha256");
+  // Metric files only grow, so their bytes identify their histories; they are parsed only for
+  // runs that changed.
+  const metricKeys = Object.keys(run.data.metrics).sort();
+  const metricsDir = join(store.runDir(runId), "metrics");
+  for (const key of metricKeys) {
+    hash.update(`metric ${key}\n`).update(await Deno.readFile(join(metricsDir, key)));
   }
   const root = store.artifactDir(runId);
-  const hash = createHash("sha256");
   const artifacts: LocalRun["artifacts"] = [];
   for (const path of walkFiles(root).sort()) {
     const bytes = await Deno.readFile(join(root, path));
@@ -210,10 +213,9 @@ async function readLocalRun(
     info: [run.info.status, run.info.endTime, run.info.runName, run.info.startTime],
     params: sorted(run.data.params),
     tags: sorted(run.data.tags),
-    metrics: Object.entries(histories).map(([k, h]) => [k, h.map((p) => pointKey(p))]),
     models: models.map((m) => [m.modelId, m.name, m.step]),
   }));
-  return { histories, artifacts, models, digest: hash.digest("hex").slice(0, 32) };
+  return { metricKeys, artifacts, models, digest: hash.digest("hex").slice(0, 32) };
 }
 
 /**
@@ -344,6 +346,7 @@ export async function syncStore(options: SyncOptions): Promise<SyncReport> {
       } else {
         outcome = existing ? "updated" : "created";
         serverRunId = await pushRun(server, item, existing, {
+          local,
           experimentId: serverExperiments.get(item.experiment.experimentId)!,
           parentId: (id) => report.runIds[id] ?? serverRuns.get(id)?.info.runId,
           sent,
@@ -417,12 +420,13 @@ async function pushRun(
   item: LocalRun,
   existing: Run | undefined,
   ctx: {
+    local: FileStore;
     experimentId: string;
     parentId: (localId: string) => string | undefined;
     sent: SyncCounts;
   },
 ): Promise<string> {
-  const { run, histories } = item;
+  const { run } = item;
   const { sent } = ctx;
   // Tags as the server should hold them: the parent link rewritten, the source recorded.
   const tags: Record<string, string> = { ...run.data.tags, [SOURCE_RUN_TAG]: run.info.runId };
@@ -464,7 +468,8 @@ async function pushRun(
     for (const [k, v] of Object.entries(tags)) if (target.data.tags[k] !== v) changedTags[k] = v;
   }
   const points: { key: string; value: number; timestamp: number; step: number }[] = [];
-  for (const [key, history] of Object.entries(histories)) {
+  for (const key of item.metricKeys) {
+    const history = ctx.local.getMetricHistory(run.info.runId, key);
     const have = new Set<string>();
     if (key in target.data.metrics) {
       for (const p of await server.getMetricHistory(serverId, key)) have.add(pointKey(p));
@@ -495,13 +500,11 @@ async function pushRun(
     manifest = JSON.parse(target.data.tags[MANIFEST_TAG] ?? "null");
   } catch { /* not ours: compare the files instead */ }
   for (const f of item.artifacts) {
+    if (remote.get(f.path) === f.size && manifest?.[f.path] === f.sha) continue;
     const bytes = await Deno.readFile(f.abs);
-    if (remote.get(f.path) === f.size) {
-      if (manifest && manifest[f.path] === f.sha) continue;
-      if (!manifest) {
-        const there = await server.readArtifact(serverId, f.path);
-        if (there.length === bytes.length && there.every((b, i) => b === bytes[i])) continue;
-      }
+    if (!manifest && remote.get(f.path) === f.size) {
+      const there = await server.readArtifact(serverId, f.path);
+      if (there.length === bytes.length && there.every((b, i) => b === bytes[i])) continue;
     }
     await server.writeArtifact(serverId, f.path, bytes);
     sent.artifacts++;
