@@ -24,15 +24,6 @@ export * from "./tracking/mod.ts";
 export * from "./data/mod.ts";
 export * from "./metrics/mod.ts";
 export * from "./models/mod.ts";
-export {
-  autolog,
-  type AutologOptions,
-  FLAVOR,
-  loadModel,
-  type LoggedModel,
-  logModel,
-  type LogModelOptions,
-  runModels,
-} from "./tracking/models.ts";
+export * from "./flavor/mod.ts";
 export * from "./charts/mod.ts";
 export * from "./experiment/mod.ts";

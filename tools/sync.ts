@@ -11,7 +11,7 @@
 
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { RestStore } from "../lib/tracking/rest.ts";
+import { RestStore } from "../lib/tracking/rest_store.ts";
 import { type SyncEvent, syncStore } from "../lib/tracking/sync.ts";
 import { REPO_ROOT } from "./python.ts";
 

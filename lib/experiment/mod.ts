@@ -33,7 +33,7 @@ import { trainKNeighbors, trainRandomForest } from "../models/mod.ts";
 import type { Pipeline } from "../models/pipeline.ts";
 import { confusionMatrixHeatmap, progress, saveChart } from "../charts/mod.ts";
 import { getRun, getStore, logMetrics, type Run, setExperiment, withRun } from "../tracking/mod.ts";
-import { logModel } from "../tracking/models.ts";
+import { logModel } from "../flavor/mod.ts";
 
 /** Rows and labels to train on and to test on. */
 export type Split = Pick<SeedDataset, "XTrain" | "yTrain" | "XTest" | "yTest">;

@@ -7,28 +7,56 @@
 
 import { isMap, isScalar, parseDocument } from "yaml";
 
-/** A scalar in a meta.yaml mapping as this module writes it. */
-export type YamlScalar = string | number | null | never[];
+/** A value in a YAML document this module writes: scalars, lists of scalars, nested mappings. */
+export type YamlValue =
+  | string
+  | number
+  | boolean
+  | null
+  | readonly (string | number | boolean | null)[]
+  | { readonly [key: string]: YamlValue };
+
+function yamlScalar(key: string, v: string | number | boolean | null | undefined): string {
+  if (v === null || v === undefined) return "null";
+  if (typeof v === "number") {
+    if (!Number.isSafeInteger(v)) {
+      throw new RangeError(`Cannot write ${key}: ${v} is not an integer`);
+    }
+    return String(v);
+  }
+  return JSON.stringify(v);
+}
 
 /**
- * Writes a flat mapping as PyYAML's `safe_dump(sort_keys=True)` would lay it out, but with every
- * string double-quoted (JSON escapes are valid YAML), so YAML 1.1 readers never re-type a string
- * such as `on`, `1e5` or `2024-01-01`.
+ * Writes a mapping as PyYAML's `safe_dump(sort_keys=True)` would lay it out (block mappings,
+ * sorted keys), but with every string double-quoted (JSON escapes are valid YAML), so YAML 1.1
+ * readers never re-type a string such as `on`, `1e5` or `2024-01-01`. Lists of scalars are
+ * written in flow style (`[0, 1]`); numbers must be integers. This is the writer of meta.yaml
+ * files and of `MLmodel`.
+ *
+ * @example
+ * ```ts
+ * import { dumpYaml } from "./_format.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(dumpYaml({ name: "on", id: 1, tags: [] }), 'id: 1\nname: "on"\ntags: []\n');
+ * assert.equal(dumpYaml({ flavors: { f: { classes: [0, 1] } } }), "flavors:\n  f:\n    classes: [0, 1]\n");
+ * ```
  */
-export function dumpYaml(doc: Record<string, YamlScalar>): string {
+export function dumpYaml(doc: { readonly [key: string]: YamlValue }, indent = ""): string {
   let out = "";
   for (const key of Object.keys(doc).sort()) {
     const v = doc[key];
     let text: string;
-    if (v === null || v === undefined) text = "null";
-    else if (Array.isArray(v)) text = "[]";
-    else if (typeof v === "number") {
-      if (!Number.isSafeInteger(v)) {
-        throw new RangeError(`Cannot write ${key}: ${v} is not an integer`);
-      }
-      text = String(v);
-    } else text = JSON.stringify(v);
-    out += `${key}: ${text}\n`;
+    if (Array.isArray(v)) text = ` [${v.map((x) => yamlScalar(key, x)).join(", ")}]`;
+    else if (v !== null && typeof v === "object") {
+      text = Object.keys(v).length === 0
+        ? " {}"
+        : `\n${dumpYaml(v as Record<string, YamlValue>, indent + "  ")}`;
+      out += `${indent}${key}:${text}`;
+      continue;
+    } else text = ` ${yamlScalar(key, v as string | number | boolean | null)}`;
+    out += `${indent}${key}:${text}\n`;
   }
   return out;
 }

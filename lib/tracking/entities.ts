@@ -84,3 +84,40 @@ export interface FileInfo {
   /** Size in bytes (files only). */
   fileSize?: number;
 }
+
+/**
+ * Logged-model statuses, in MLflow's enum order (UNSPECIFIED = 0 … UPLOAD_FAILED = 3, as a file
+ * store's meta.yaml holds them).
+ */
+export const LOGGED_MODEL_STATUSES = [
+  "LOGGED_MODEL_STATUS_UNSPECIFIED",
+  "LOGGED_MODEL_PENDING",
+  "LOGGED_MODEL_READY",
+  "LOGGED_MODEL_UPLOAD_FAILED",
+] as const;
+/** A logged model's status name. */
+export type LoggedModelStatus = typeof LOGGED_MODEL_STATUSES[number];
+
+/** An MLflow 3 logged model, as `MlflowClient.get_logged_model` returns it. */
+export interface LoggedModelInfo {
+  /** `m-` and 32 lowercase hex characters. */
+  modelId: string;
+  /** The experiment it belongs to. */
+  experimentId: string;
+  /** Its name, e.g. `"model"`. */
+  name: string;
+  /** Where its files are: a `file:` URI, or a server's `mlflow-artifacts:` URI. */
+  artifactLocation: string;
+  /** The run that produced it, or null. */
+  sourceRunId: string | null;
+  /** PENDING while its files are written, then READY (or UPLOAD_FAILED). */
+  status: LoggedModelStatus;
+  /** Milliseconds since the epoch. */
+  creationTimestamp: number;
+  /** Milliseconds since the epoch. */
+  lastUpdatedTimestamp: number;
+  /** Params recorded with it. */
+  params: Record<string, string>;
+  /** Tags recorded with it. */
+  tags: Record<string, string>;
+}

@@ -1,110 +1,24 @@
 /**
- * MLflow's fluent tracking API in camelCase: a tracking URI, an active experiment and a stack of
- * active runs, over a {@linkcode FileStore} (a local `mlruns/` folder) or a
- * {@linkcode RestStore} (an MLflow tracking server, for `http(s)://` URIs). Every call that does
- * I/O returns a Promise that resolves once the data is safe: handed to the operating system (so
- * a killed kernel loses nothing already logged), or acknowledged by the server.
+ * MLflow's fluent tracking API in camelCase: an active experiment and a stack of active runs
+ * over the store behind the tracking URI — a local `mlruns/` folder or an MLflow tracking
+ * server. Every call that does I/O returns a Promise that resolves once the data is safe: handed
+ * to the operating system (so a killed kernel loses nothing already logged), or acknowledged by
+ * the server.
  *
  * @module
  */
 
-import { dirname, join, resolve } from "node:path";
-import { userInfo } from "node:os";
 import { MlflowError, notFound } from "./errors.ts";
 import type { Experiment, FileInfo, Metric, RunStatus } from "./entities.ts";
 import { Run, RunList } from "./run.ts";
-import { FileStore, uriToPath, type ViewType } from "./store.ts";
-import { isServerUri, RestStore } from "./rest.ts";
-import type { TrackingStore } from "./backend.ts";
+import type { SearchExperimentsOptions, ViewType } from "./store.ts";
+import { activeExperiment, getStore, setActiveExperiment } from "./tracking_uri.ts";
+import { contextTags } from "./context.ts";
+import { endRunsOnExit } from "./_exit.ts";
 import { printable } from "./validation.ts";
 
-let trackingUri: string | undefined;
-let activeExperimentId: string | undefined;
-const stores = new Map<string, TrackingStore>();
 const runStack: Run[] = [];
-
-function isDir(path: string): boolean {
-  try {
-    return Deno.statSync(path).isDirectory;
-  } catch {
-    return false;
-  }
-}
-
-let resolvedDefault: { key: string; path: string } | undefined;
-
-/**
- * The store used when nothing is set: `MLFLOW_TRACKING_URI`, else the `mlruns/` of the project
- * the process runs in — the nearest `mlruns/` upwards, stopping at the project's root (the first
- * folder holding `deno.json` or `.git`), whose `mlruns/` it is otherwise — so a notebook started
- * in `notebooks/` logs into the repository's top-level `mlruns/`.
- */
-function defaultTrackingPath(): string {
-  const env = Deno.env.get("MLFLOW_TRACKING_URI");
-  if (env) return isServerUri(env) ? env : uriToPath(env);
-  const cwd = Deno.cwd();
-  // Every logging call asks; walk the folders only when the current folder changed.
-  if (resolvedDefault?.key === cwd) return resolvedDefault.path;
-  resolvedDefault = { key: cwd, path: findProjectStore(cwd) };
-  return resolvedDefault.path;
-}
-
-function findProjectStore(cwd: string): string {
-  for (let dir = cwd;; dir = dirname(dir)) {
-    if (isDir(join(dir, "mlruns"))) return join(dir, "mlruns");
-    // The project's root ends the search: a store further up belongs to something else.
-    if (exists(join(dir, ".git")) || exists(join(dir, "deno.json"))) return join(dir, "mlruns");
-    if (dirname(dir) === dir) return join(cwd, "mlruns");
-  }
-}
-
-function exists(path: string): boolean {
-  try {
-    Deno.statSync(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * Sets where runs are recorded: a folder path (relative to the current folder), a `file:` URI,
- * or an MLflow tracking server's `http(s)://` URL (then every call goes through its REST API).
- *
- * @example
- * ```ts
- * import { getTrackingUri, setTrackingUri } from "./fluent.ts";
- * import assert from "node:assert/strict";
- *
- * const dir = await Deno.makeTempDir();
- * setTrackingUri(dir);
- * assert.equal(getTrackingUri(), `file://${dir}`);
- * ```
- */
-export function setTrackingUri(uri: string): void {
-  if (isServerUri(uri)) new RestStore(uri); // refuses a malformed URL now
-  trackingUri = isServerUri(uri) ? uri : "file://" + uriToPath(uri);
-  activeExperimentId = undefined;
-}
-
-/**
- * The current tracking URI: a `file:` URI of an absolute path, or a server's URL (without any
- * credentials it was given).
- */
-export function getTrackingUri(): string {
-  return getStore().uri;
-}
-
-/** The store behind the current tracking URI: a {@linkcode FileStore} or a {@linkcode RestStore}. */
-export function getStore(): TrackingStore {
-  const uri = trackingUri ?? defaultTrackingPath();
-  let store = stores.get(uri);
-  if (!store) {
-    store = isServerUri(uri) ? new RestStore(uri) : new FileStore(uriToPath(uri));
-    stores.set(uri, store);
-  }
-  return store;
-}
+endRunsOnExit(runStack);
 
 // ------------------------------------------------------------------ experiments
 
@@ -115,7 +29,7 @@ export function getStore(): TrackingStore {
  *
  * @example
  * ```ts
- * import { setExperiment, setTrackingUri } from "./fluent.ts";
+ * import { setExperiment, setTrackingUri } from "./mod.ts";
  * import assert from "node:assert/strict";
  *
  * setTrackingUri(await Deno.makeTempDir());
@@ -125,7 +39,6 @@ export function getStore(): TrackingStore {
  * ```
  */
 export async function setExperiment(name: string): Promise<Experiment> {
-  await Promise.resolve();
   const store = getStore();
   await store.ensureRoot();
   let exp = await store.getExperimentByName(name);
@@ -148,7 +61,7 @@ export async function setExperiment(name: string): Promise<Experiment> {
         `the experiment, or permanently delete the experiment to create a new one.`,
     );
   }
-  activeExperimentId = exp.experimentId;
+  setActiveExperiment(exp.experimentId);
   return exp;
 }
 
@@ -157,32 +70,17 @@ export async function createExperiment(
   name: string,
   tags: Record<string, string> = {},
 ): Promise<string> {
-  await Promise.resolve();
   return await getStore().createExperiment(name, tags);
 }
 
 /** The experiment with this name (active or deleted), or null. */
 export async function getExperimentByName(name: string): Promise<Experiment | null> {
-  await Promise.resolve();
   return await getStore().getExperimentByName(name);
 }
 
 /** The experiment with this id; throws RESOURCE_DOES_NOT_EXIST. */
 export async function getExperiment(experimentId: string): Promise<Experiment> {
-  await Promise.resolve();
   return await getStore().getExperiment(experimentId);
-}
-
-/** Options of {@linkcode searchExperiments}. */
-export interface SearchExperimentsOptions {
-  /** Active, deleted or all experiments. @default "ACTIVE_ONLY" */
-  viewType?: ViewType;
-  /** MLflow's experiment filter, e.g. `name LIKE 'rf%' and tags.team = 'ml'`. */
-  filter?: string;
-  /** MLflow's experiment order-by. @default ["creation_time DESC", "experiment_id ASC"] */
-  orderBy?: string[];
-  /** At most this many (1 … 50,000). @default 1000 */
-  maxResults?: number;
 }
 
 /**
@@ -190,7 +88,7 @@ export interface SearchExperimentsOptions {
  *
  * @example
  * ```ts
- * import { createExperiment, searchExperiments, setTrackingUri } from "./fluent.ts";
+ * import { createExperiment, searchExperiments, setTrackingUri } from "./mod.ts";
  * import assert from "node:assert/strict";
  *
  * setTrackingUri(await Deno.makeTempDir());
@@ -203,94 +101,27 @@ export interface SearchExperimentsOptions {
 export async function searchExperiments(
   options: SearchExperimentsOptions = {},
 ): Promise<Experiment[]> {
-  await Promise.resolve();
   const store = getStore();
   await store.ensureRoot();
   return await store.searchExperiments(options);
 }
 
 function currentExperimentId(): string {
-  if (activeExperimentId) return activeExperimentId;
+  const active = activeExperiment();
+  if (active) return active;
   const id = Deno.env.get("MLFLOW_EXPERIMENT_ID");
   if (id) return id;
   return "0";
 }
 
 async function resolveExperimentId(): Promise<string> {
-  if (activeExperimentId) return activeExperimentId;
+  const active = activeExperiment();
+  if (active) return active;
   const name = Deno.env.get("MLFLOW_EXPERIMENT_NAME");
   if (name && !Deno.env.get("MLFLOW_EXPERIMENT_ID")) {
     return (await setExperiment(name)).experimentId;
   }
   return currentExperimentId();
-}
-
-// ------------------------------------------------------------------ run context
-
-let gitCommit: string | null | undefined;
-
-function gitCommitOf(dir: string): string | null {
-  if (gitCommit !== undefined) return gitCommit;
-  try {
-    const out = new Deno.Command("git", {
-      args: ["rev-parse", "HEAD"],
-      cwd: dir,
-      stdout: "piped",
-      stderr: "null",
-    }).outputSync();
-    const text = new TextDecoder().decode(out.stdout).trim();
-    gitCommit = out.code === 0 && /^[0-9a-f]{40,64}$/.test(text) ? text : null;
-  } catch {
-    gitCommit = null;
-  }
-  return gitCommit;
-}
-
-function currentUser(): string {
-  for (const v of ["LOGNAME", "USER", "LNAME", "USERNAME"]) {
-    const u = Deno.env.get(v);
-    if (u) return u;
-  }
-  try {
-    return userInfo().username;
-  } catch {
-    return "unknown";
-  }
-}
-
-/** Whether this code runs inside Deno's Jupyter kernel. */
-export function inJupyter(): boolean {
-  try {
-    // Outside `deno jupyter` the property exists but its getter throws.
-    return typeof (Deno as unknown as { jupyter?: unknown }).jupyter === "object";
-  } catch {
-    return false;
-  }
-}
-
-/**
- * The tags MLflow's default context providers set: user, source name and type, and the git
- * commit when the source is inside a git checkout. In a notebook the source is the notebook's
- * path (`JPY_SESSION_NAME`, set by Jupyter) and the type `NOTEBOOK`; in a script, the script's
- * path and `LOCAL`.
- */
-export function contextTags(): Record<string, string> {
-  const tags: Record<string, string> = { "mlflow.user": currentUser() };
-  let sourceDir = Deno.cwd();
-  if (inJupyter()) {
-    const session = Deno.env.get("JPY_SESSION_NAME");
-    tags["mlflow.source.name"] = session ? resolve(session) : "<notebook>";
-    tags["mlflow.source.type"] = "NOTEBOOK";
-    if (session) sourceDir = dirname(resolve(session));
-  } else {
-    const main = Deno.mainModule;
-    tags["mlflow.source.name"] = main.startsWith("file:") ? uriToPath(main) : main;
-    tags["mlflow.source.type"] = "LOCAL";
-    if (main.startsWith("file:")) sourceDir = dirname(uriToPath(main));
-  }
-  const commit = gitCommitOf(sourceDir);
-  if (commit) tags["mlflow.source.git.commit"] = commit;
-  return tags;
 }
 
 // ------------------------------------------------------------------ runs
@@ -317,7 +148,7 @@ export interface StartRunOptions {
  *
  * @example
  * ```ts
- * import { endRun, getRun, logMetric, setTrackingUri, startRun } from "./fluent.ts";
+ * import { endRun, getRun, logMetric, setTrackingUri, startRun } from "./mod.ts";
  * import assert from "node:assert/strict";
  *
  * setTrackingUri(await Deno.makeTempDir());
@@ -330,7 +161,6 @@ export interface StartRunOptions {
  * ```
  */
 export async function startRun(options: StartRunOptions = {}): Promise<Run> {
-  await Promise.resolve();
   const { nested = false } = options;
   const parent = runStack[runStack.length - 1];
   if (parent && !nested) {
@@ -383,18 +213,28 @@ export async function startRun(options: StartRunOptions = {}): Promise<Run> {
  * Ends the active run with `status` (FINISHED by default); does nothing when no run is active.
  */
 export async function endRun(status: RunStatus = "FINISHED"): Promise<void> {
-  await Promise.resolve();
   const run = runStack[runStack.length - 1];
   if (!run) return;
   await getStore().updateRunInfo(run.info.runId, { status, endTime: Date.now() });
   runStack.pop();
 }
 
-/** The active run, re-read from the store, or null. */
-export async function activeRun(): Promise<Run | null> {
-  await Promise.resolve();
-  const run = runStack[runStack.length - 1];
-  return run ? await getStore().getRun(run.info.runId) : null;
+/**
+ * The active run as it was started (MLflow's `active_run()`: in-memory, no I/O), or null; read
+ * it again with `getRun` for what was logged since.
+ *
+ * @example
+ * ```ts
+ * import { activeRun, setTrackingUri, withRun } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * setTrackingUri(await Deno.makeTempDir());
+ * await withRun({ runName: "outer" }, () => assert.equal(activeRun()?.info.runName, "outer"));
+ * assert.equal(activeRun(), null);
+ * ```
+ */
+export function activeRun(): Run | null {
+  return runStack[runStack.length - 1] ?? null;
 }
 
 /** The id of the active run, or null (no I/O). */
@@ -409,7 +249,7 @@ export function activeRunId(): string | null {
  *
  * @example
  * ```ts
- * import { getRun, logParam, setTrackingUri, withRun } from "./fluent.ts";
+ * import { getRun, logParam, setTrackingUri, withRun } from "./mod.ts";
  * import assert from "node:assert/strict";
  *
  * setTrackingUri(await Deno.makeTempDir());
@@ -547,11 +387,10 @@ export async function logDict(obj: unknown, artifactFile: string): Promise<void>
 
 /** A run by id: info, params, latest metrics and tags. Throws RESOURCE_DOES_NOT_EXIST. */
 export async function getRun(runId: string): Promise<Run> {
-  await Promise.resolve();
   return await getStore().getRun(runId);
 }
 
-/** Options of {@linkcode searchRuns}. */
+/** Options of {@linkcode searchRuns}: experiments by id or by name, and what to return. */
 export interface SearchRunsOptions {
   /** Experiments to search by id. */
   experimentIds?: string[];
@@ -574,7 +413,7 @@ export interface SearchRunsOptions {
  *
  * @example
  * ```ts
- * import { logMetric, searchRuns, setTrackingUri, withRun } from "./fluent.ts";
+ * import { logMetric, searchRuns, setTrackingUri, withRun } from "./mod.ts";
  * import assert from "node:assert/strict";
  *
  * setTrackingUri(await Deno.makeTempDir());
@@ -586,7 +425,6 @@ export interface SearchRunsOptions {
  * ```
  */
 export async function searchRuns(options: SearchRunsOptions = {}): Promise<RunList> {
-  await Promise.resolve();
   const store = getStore();
   await store.ensureRoot();
   const ids = [...(options.experimentIds ?? [])];
@@ -608,13 +446,11 @@ export async function searchRuns(options: SearchRunsOptions = {}): Promise<RunLi
 
 /** A metric's full history on a run, in logging order. */
 export async function getMetricHistory(runId: string, key: string): Promise<Metric[]> {
-  await Promise.resolve();
   return await getStore().getMetricHistory(runId, key);
 }
 
 /** One level of a run's artifacts (or of the folder `path` inside them). */
 export async function listArtifacts(runId: string, path?: string): Promise<FileInfo[]> {
-  await Promise.resolve();
   return await getStore().listArtifacts(runId, path);
 }
 
@@ -623,7 +459,6 @@ export async function listArtifacts(runId: string, path?: string): Promise<FileI
  * store, a downloaded copy (in a temporary folder) from a tracking server.
  */
 export async function artifactPath(runId: string, path = ""): Promise<string> {
-  await Promise.resolve();
   return await getStore().downloadArtifacts(runId, path);
 }
 
@@ -633,7 +468,7 @@ export async function artifactPath(runId: string, path = ""): Promise<string> {
  *
  * @example
  * ```ts
- * import { downloadArtifacts, logText, setTrackingUri, withRun } from "./fluent.ts";
+ * import { downloadArtifacts, logText, setTrackingUri, withRun } from "./mod.ts";
  * import assert from "node:assert/strict";
  *
  * setTrackingUri(await Deno.makeTempDir());
@@ -650,7 +485,6 @@ export async function downloadArtifacts(
   path = "",
   dstPath?: string,
 ): Promise<string> {
-  await Promise.resolve();
   return await getStore().downloadArtifacts(
     runId,
     path,
@@ -663,7 +497,7 @@ export async function downloadArtifacts(
  *
  * @example
  * ```ts
- * import { loadText, logText, setTrackingUri, withRun } from "./fluent.ts";
+ * import { loadText, logText, setTrackingUri, withRun } from "./mod.ts";
  * import assert from "node:assert/strict";
  *
  * setTrackingUri(await Deno.makeTempDir());
@@ -675,7 +509,6 @@ export async function downloadArtifacts(
  * ```
  */
 export async function loadText(runId: string, artifactFile: string): Promise<string> {
-  await Promise.resolve();
   return new TextDecoder().decode(await getStore().readArtifact(runId, artifactFile));
 }
 
@@ -685,7 +518,7 @@ export async function loadText(runId: string, artifactFile: string): Promise<str
  *
  * @example
  * ```ts
- * import { loadDict, logDict, setTrackingUri, withRun } from "./fluent.ts";
+ * import { loadDict, logDict, setTrackingUri, withRun } from "./mod.ts";
  * import assert from "node:assert/strict";
  *
  * setTrackingUri(await Deno.makeTempDir());
@@ -704,44 +537,3 @@ export async function loadDict<T = unknown>(runId: string, artifactFile: string)
   }
   return JSON.parse(text) as T;
 }
-
-// Runs left active when the process exits end as MLflow's atexit hook ends them: FINISHED,
-// or FAILED after an uncaught error.
-let crashed = false;
-globalThis.addEventListener?.("error", () => {
-  crashed = true;
-});
-globalThis.addEventListener?.("unhandledrejection", () => {
-  crashed = true;
-});
-globalThis.addEventListener?.("unload", () => {
-  // A local store is written synchronously, so this works even on the way out.
-  const store = getStore();
-  if (!(store instanceof FileStore)) return;
-  while (runStack.length) {
-    const run = runStack.pop()!;
-    try {
-      store.updateRunInfo(run.info.runId, {
-        status: crashed ? "FAILED" : "FINISHED",
-        endTime: Date.now(),
-      });
-    } catch { /* the store may be gone */ }
-  }
-});
-// A server needs requests, which only an event loop that is still running can make: when the
-// program has nothing left to do, end its runs first (the loop then winds down again).
-globalThis.addEventListener?.("beforeunload", (event) => {
-  if (!runStack.length || getStore() instanceof FileStore) return;
-  event.preventDefault();
-  const runs = runStack.splice(0).reverse();
-  void (async () => {
-    for (const run of runs) {
-      try {
-        await getStore().updateRunInfo(run.info.runId, {
-          status: crashed ? "FAILED" : "FINISHED",
-          endTime: Date.now(),
-        });
-      } catch { /* the server may be gone */ }
-    }
-  })();
-});

@@ -1,7 +1,7 @@
 /**
  * Experiment tracking in MLflow's file-store layout or on an MLflow tracking server: the fluent
- * API (`setExperiment`, `startRun`, `logParam`, `logMetric`, `searchRuns`, …), the two stores
- * underneath, syncing a local store to a server, entities and the search grammar.
+ * API (`setExperiment`, `startRun`, `logParam`, `logMetric`, `searchRuns`, …), the store
+ * contract and its two stores, syncing a local store to a server, entities and errors.
  *
  * @example Log a run and find it again
  * ```ts
@@ -24,15 +24,29 @@
 export * from "./entities.ts";
 export { type ErrorCode, MlflowError } from "./errors.ts";
 export * from "./fluent.ts";
+export { getStore, getTrackingUri, setTrackingUri } from "./tracking_uri.ts";
 export { JUPYTER_DISPLAY, Run, RunList, runsTableHtml, type RunsTableOptions } from "./run.ts";
 export type {
   Awaitable,
+  Batch,
+  CreateLoggedModelOptions,
   CreateRunOptions,
+  MetricInput,
   RunInfoChanges,
-  StoreSearchExperimentsOptions,
+  RunOutput,
+  SearchExperimentsOptions,
+  SearchLoggedModelsOptions,
+  SearchResult,
+  SkippedRun,
+  StoreSearchRunsOptions,
   TrackingStore,
-} from "./backend.ts";
-export { BATCH_LIMITS, isServerUri, type RestOptions, RestStore } from "./rest.ts";
+  ViewType,
+} from "./store.ts";
+export { FileStore } from "./file_store.ts";
+export { RestStore } from "./rest_store.ts";
+export type { RestOptions } from "./http.ts";
+export { openStore, type OpenStoreOptions } from "./store_factory.ts";
+export { isServerUri } from "./uri.ts";
 export {
   DIGEST_TAG,
   MANIFEST_TAG,
@@ -45,22 +59,3 @@ export {
   type SyncReport,
   syncStore,
 } from "./sync.ts";
-export {
-  type Batch,
-  FileStore,
-  type MetricInput,
-  type SearchResult,
-  type SkippedRun,
-  type ViewType,
-} from "./store.ts";
-export {
-  compileExperimentFilter,
-  compileFilter,
-  compileOrderBy,
-  EXPERIMENT_GRAMMAR,
-  type Grammar,
-  parseFilter,
-  parseOrderBy,
-  RUN_GRAMMAR,
-  sortExperiments,
-} from "./search.ts";

@@ -1,9 +1,12 @@
 /**
- * Offline first, then sync: pushes the runs of a local `mlruns/` store to an MLflow tracking
- * server — experiments matched by name, runs with params, full metric histories, tags,
+ * Offline first, then sync: pushes the runs of a store (usually a local `mlruns/`) to an MLflow
+ * tracking server — experiments matched by name, runs with params, full metric histories, tags,
  * artifacts, logged models, status and times, nested-run links rewritten to the server's ids.
+ * Everything is read through the {@linkcode TrackingStore} contract, in three stages: read the
+ * source's runs (parents first) with a digest of each, match the experiments and the runs
+ * already synced on the server, then push what each run lacks.
  *
- * Running it again is safe. Each server run records the local run it came from (the tag
+ * Running it again is safe. Each server run records the run it came from (the tag
  * `sync.source_run_id`) and a digest of what was sent (`sync.digest`, written last): a run whose
  * digest still matches is left alone, a run that grew gets only what the server lacks (metric
  * points, params, tags, artifact files, models), and a sync interrupted half-way — its digest
@@ -14,14 +17,14 @@
  */
 
 import { createHash } from "node:crypto";
-import { join } from "node:path";
-import { parseYaml, strField } from "./_format.ts";
-import type { CreateRunOptions } from "./backend.ts";
-import type { Experiment } from "./entities.ts";
+import { formatMetricLine } from "./_format.ts";
+import { walkArtifacts } from "./artifact_repo.ts";
+import type { Experiment, LoggedModelInfo } from "./entities.ts";
 import { MlflowError } from "./errors.ts";
-import { RestStore } from "./rest.ts";
+import { RestStore } from "./rest_store.ts";
 import type { Run } from "./run.ts";
-import { FileStore, walkFiles } from "./store.ts";
+import type { CreateRunOptions, TrackingStore } from "./store.ts";
+import { openStore } from "./store_factory.ts";
 import { MAX_TAG_VALUE_LENGTH } from "./validation.ts";
 
 /** The server-run tag naming the local run a server run was synced from. */
@@ -35,8 +38,8 @@ export const SOURCE_MODEL_TAG = "sync.source_model_id";
 
 /** Options of {@linkcode syncStore}. */
 export interface SyncOptions {
-  /** The local store: a folder, `file:` URI or {@linkcode FileStore}. */
-  from: string | FileStore;
+  /** The store to push from: a folder, `file:` URI or store (it must exist). */
+  from: string | TrackingStore;
   /** The server: an `http(s)://` URL or {@linkcode RestStore}. */
   to: string | RestStore;
   /** Only these experiments (by name). @default every active experiment with runs */
@@ -104,24 +107,6 @@ export interface SyncReport {
 
 const zero = (): SyncCounts => ({ points: 0, params: 0, tags: 0, artifacts: 0, models: 0 });
 
-/** Whether a folder holds an MLflow file store (an experiment's meta.yaml, or .trash). */
-function isStore(root: string): boolean {
-  let entries: Deno.DirEntry[];
-  try {
-    entries = [...Deno.readDirSync(root)];
-  } catch {
-    return false;
-  }
-  return entries.some((e) => {
-    if (e.name === ".trash") return true;
-    try {
-      return e.isDirectory && Deno.statSync(join(root, e.name, "meta.yaml")).isFile;
-    } catch {
-      return false;
-    }
-  });
-}
-
 /** The identity of a metric point as a server keeps it (SQL stores clamp ±∞ and drop -0). */
 function pointKey(p: { step: number; timestamp: number; value: number }): string {
   let v = p.value;
@@ -131,162 +116,140 @@ function pointKey(p: { step: number; timestamp: number; value: number }): string
   return `${p.step}|${p.timestamp}|${Number.isNaN(v) ? "NaN" : v}`;
 }
 
-interface LocalModel {
-  modelId: string;
-  name: string;
-  step: number;
-  params: Record<string, string>;
-  tags: Record<string, string>;
-  artifactsDir: string;
+function sha(bytes: Uint8Array): string {
+  return createHash("sha256").update(bytes).digest("hex").slice(0, 16);
 }
 
-interface LocalRun {
+/** A source run as the sync sees it. */
+interface SourceRun {
   run: Run;
   experiment: Experiment;
   metricKeys: string[];
-  artifacts: { path: string; size: number; abs: string; sha: string }[];
-  models: LocalModel[];
+  artifacts: { path: string; size: number; sha: string }[];
+  models: { model: LoggedModelInfo; step: number }[];
   digest: string;
-  depth: number;
 }
 
-function readTree(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const rel of walkFiles(dir)) out[rel] = Deno.readTextFileSync(join(dir, rel));
-  return out;
-}
+// ------------------------------------------------------------------ stage 1: the source's runs
 
-function localModels(store: FileStore, run: Run): LocalModel[] {
-  const outputs = join(store.runDir(run.info.runId), "outputs");
-  const out: LocalModel[] = [];
-  let entries: Deno.DirEntry[] = [];
-  try {
-    entries = [...Deno.readDirSync(outputs)];
-  } catch { /* no outputs */ }
-  for (const e of entries) {
-    const link = parseYaml(Deno.readTextFileSync(join(outputs, e.name, "meta.yaml"))) ?? {};
-    const modelId = strField(link, "destination_id");
-    const dir = join(store.root, run.info.experimentId, "models", modelId);
-    let meta: Record<string, unknown> | null;
-    try {
-      meta = parseYaml(Deno.readTextFileSync(join(dir, "meta.yaml")));
-    } catch {
-      continue; // a dangling output: nothing to send
+/** The active experiments to sync, by name when names are given (each must exist). */
+async function sourceExperiments(
+  source: TrackingStore,
+  names: string[] | undefined,
+): Promise<Experiment[]> {
+  const all = await source.searchExperiments({ viewType: "ACTIVE_ONLY", maxResults: 50000 });
+  if (!names?.length) return all;
+  const wanted = new Set(names);
+  for (const name of wanted) {
+    if (!all.some((e) => e.name === name)) {
+      throw new MlflowError(
+        "RESOURCE_DOES_NOT_EXIST",
+        `Experiment '${name}' does not exist in ${source.uri}`,
+      );
     }
-    out.push({
-      modelId,
-      name: strField(meta ?? {}, "name", "model"),
-      step: Number(link.step ?? 0) || 0,
-      params: readTree(join(dir, "params")),
-      tags: readTree(join(dir, "tags")),
-      artifactsDir: join(dir, "artifacts"),
-    });
   }
-  return out.sort((a, b) => (a.modelId < b.modelId ? -1 : 1));
+  return all.filter((e) => wanted.has(e.name));
 }
 
-async function readLocalRun(
-  store: FileStore,
+/** The logged models a run produced, by model id (dangling links skipped). */
+async function sourceModels(source: TrackingStore, runId: string): Promise<SourceRun["models"]> {
+  const out: SourceRun["models"] = [];
+  for (const { modelId, step } of await source.getRunOutputs(runId)) {
+    try {
+      out.push({ model: await source.getLoggedModel(modelId), step });
+    } catch (e) {
+      if (!(e instanceof MlflowError && e.code === "RESOURCE_DOES_NOT_EXIST")) throw e;
+    }
+  }
+  return out.sort((a, b) => (a.model.modelId < b.model.modelId ? -1 : 1));
+}
+
+/**
+ * One run with a digest of everything a sync sends: metric histories (in the bytes of MLflow's
+ * metric lines), artifact files by content hash, info, params, tags and models.
+ */
+async function readSourceRun(
+  source: TrackingStore,
   run: Run,
-): Promise<Pick<LocalRun, "metricKeys" | "artifacts" | "models" | "digest">> {
+  experiment: Experiment,
+): Promise<SourceRun> {
   const runId = run.info.runId;
   const hash = createHash("sha256");
-  // Metric files only grow, so their bytes identify their histories; they are parsed only for
-  // runs that changed.
   const metricKeys = Object.keys(run.data.metrics).sort();
-  const metricsDir = join(store.runDir(runId), "metrics");
   for (const key of metricKeys) {
-    hash.update(`metric ${key}\n`).update(await Deno.readFile(join(metricsDir, key)));
+    const history = await source.getMetricHistory(runId, key);
+    hash.update(`metric ${key}\n`);
+    hash.update(history.map((p) => formatMetricLine(p.timestamp, p.value, p.step)).join(""));
   }
-  const root = store.artifactDir(runId);
-  const artifacts: LocalRun["artifacts"] = [];
-  for (const path of walkFiles(root).sort()) {
-    const bytes = await Deno.readFile(join(root, path));
-    const sha = createHash("sha256").update(bytes).digest("hex").slice(0, 16);
-    artifacts.push({ path, size: bytes.length, abs: join(root, path), sha });
-    hash.update(`artifact ${path} ${sha}\n`);
+  const files = await walkArtifacts((path) => source.listArtifacts(runId, path));
+  const artifacts: SourceRun["artifacts"] = [];
+  for (const path of files.map((f) => f.path).sort()) {
+    const bytes = await source.readArtifact(runId, path);
+    artifacts.push({ path, size: bytes.length, sha: sha(bytes) });
+    hash.update(`artifact ${path} ${sha(bytes)}\n`);
   }
-  const models = localModels(store, run);
+  const models = await sourceModels(source, runId);
   const sorted = (r: Record<string, string>) =>
     Object.entries(r).sort(([a], [b]) => a < b ? -1 : 1);
   hash.update(JSON.stringify({
     info: [run.info.status, run.info.endTime, run.info.runName, run.info.startTime],
     params: sorted(run.data.params),
     tags: sorted(run.data.tags),
-    models: models.map((m) => [m.modelId, m.name, m.step]),
+    models: models.map(({ model, step }) => [model.modelId, model.name, step]),
   }));
-  return { metricKeys, artifacts, models, digest: hash.digest("hex").slice(0, 32) };
+  return {
+    run,
+    experiment,
+    metricKeys,
+    artifacts,
+    models,
+    digest: hash.digest("hex").slice(0, 32),
+  };
 }
 
-/**
- * Pushes a local store's runs to a tracking server; see the module docs for what "safe to run
- * again" means. Runs the server refuses (say, a param whose value differs there) are reported
- * in `failed` and the rest continue; a server that stops answering aborts the sync with its
- * error, and running it again finishes the job.
- *
- * @example
- * ```ts ignore
- * import { syncStore } from "./sync.ts";
- *
- * const report = await syncStore({ from: "mlruns", to: "http://127.0.0.1:5000" });
- * console.log(`${report.created} created, ${report.updated} updated`);
- * ```
- */
-export async function syncStore(options: SyncOptions): Promise<SyncReport> {
-  const local = options.from instanceof FileStore ? options.from : new FileStore(options.from);
-  const server = options.to instanceof RestStore ? options.to : new RestStore(options.to);
-  const report: SyncReport = {
-    created: 0,
-    updated: 0,
-    unchanged: 0,
-    failed: [],
-    experimentsCreated: 0,
-    sent: zero(),
-    runIds: {},
-  };
-
-  // ---- experiments: local ones matched by name on the server
-  if (!isStore(local.root)) {
-    throw new MlflowError("RESOURCE_DOES_NOT_EXIST", `No MLflow store at ${local.root}`);
-  }
-  let experiments = local.listExperiments("ACTIVE_ONLY");
-  if (options.experiments?.length) {
-    const wanted = new Set(options.experiments);
-    for (const name of wanted) {
-      if (!experiments.some((e) => e.name === name)) {
-        throw new MlflowError(
-          "RESOURCE_DOES_NOT_EXIST",
-          `Experiment '${name}' does not exist in ${local.root}`,
-        );
-      }
-    }
-    experiments = experiments.filter((e) => wanted.has(e.name));
-  }
-  const runs: LocalRun[] = [];
+/** Every run to sync, parents before their children (so links can be rewritten), then by start. */
+async function readSource(
+  source: TrackingStore,
+  experiments: Experiment[],
+): Promise<SourceRun[]> {
+  const runs: SourceRun[] = [];
   for (const experiment of experiments) {
-    const { runs: found } = local.searchRuns({
+    const { runs: found } = await source.searchRuns({
       experimentIds: [experiment.experimentId],
       maxResults: 50000,
     });
-    for (const run of found) {
-      runs.push({ run, experiment, depth: 0, ...(await readLocalRun(local, run)) });
-    }
+    for (const run of found) runs.push(await readSourceRun(source, run, experiment));
   }
-  // Parents before their children, so links can be rewritten to server ids.
   const byId = new Map(runs.map((r) => [r.run.info.runId, r]));
+  const depth = new Map<SourceRun, number>();
   for (const r of runs) {
-    let depth = 0;
+    let d = 0;
     for (
       let p = r.run.data.tags["mlflow.parentRunId"];
-      p && byId.has(p) && depth < runs.length;
+      p && byId.has(p) && d < runs.length;
       p = byId.get(p)!.run.data.tags["mlflow.parentRunId"]
-    ) depth++;
-    r.depth = depth;
+    ) d++;
+    depth.set(r, d);
   }
-  runs.sort((a, b) => a.depth - b.depth || a.run.info.startTime - b.run.info.startTime);
+  return runs.sort((a, b) =>
+    depth.get(a)! - depth.get(b)! || a.run.info.startTime - b.run.info.startTime
+  );
+}
 
-  const serverExperiments = new Map<string, string>(); // local id → server id
-  const serverRuns = new Map<string, Run>(); // local run id → server run
+// ------------------------------------------------------------------ stage 2: the server's side
+
+/**
+ * The server's experiment for each source experiment with runs (created when missing, its tags
+ * brought up to date), and the server runs already synced, by source run id.
+ */
+async function matchServer(
+  server: RestStore,
+  experiments: Experiment[],
+  runs: SourceRun[],
+  report: SyncReport,
+): Promise<{ experimentIds: Map<string, string>; synced: Map<string, Run> }> {
+  const experimentIds = new Map<string, string>();
+  const synced = new Map<string, Run>();
   for (const experiment of experiments) {
     if (!runs.some((r) => r.experiment === experiment)) continue;
     let remote = await server.getExperimentByName(experiment.name);
@@ -305,32 +268,64 @@ export async function syncStore(options: SyncOptions): Promise<SyncReport> {
         `Experiment '${experiment.name}' is deleted on ${server.uri}; restore it there first`,
       );
     }
-    const missingTags: Record<string, string> = {};
     for (const [k, v] of Object.entries(experiment.tags)) {
-      if (remote.tags[k] !== v) missingTags[k] = v;
+      if (remote.tags[k] !== v) await server.setExperimentTag(remote.experimentId, k, v);
     }
-    for (const [k, v] of Object.entries(missingTags)) {
-      await server.setExperimentTag(remote.experimentId, k, v);
-    }
-    serverExperiments.set(experiment.experimentId, remote.experimentId);
-    const { runs: synced } = await server.searchRuns({
+    experimentIds.set(experiment.experimentId, remote.experimentId);
+    const { runs: found } = await server.searchRuns({
       experimentIds: [remote.experimentId],
       filter: `tags.\`${SOURCE_RUN_TAG}\` != ''`,
       runViewType: "ALL",
       maxResults: 50000,
     });
     // Oldest first, so a stray second copy never replaces the first.
-    for (const r of synced.sort((a, b) => a.info.startTime - b.info.startTime)) {
+    for (const r of found.sort((a, b) => a.info.startTime - b.info.startTime)) {
       const source = r.data.tags[SOURCE_RUN_TAG]!;
-      if (!serverRuns.has(source)) serverRuns.set(source, r);
+      if (!synced.has(source)) synced.set(source, r);
     }
   }
+  return { experimentIds, synced };
+}
+
+// ------------------------------------------------------------------ stage 3: pushing runs
+
+/**
+ * Pushes a store's runs to a tracking server; see the module docs for what "safe to run again"
+ * means. Runs the server refuses (say, a param whose value differs there) are reported in
+ * `failed` and the rest continue; a server that stops answering aborts the sync with its error,
+ * and running it again finishes the job.
+ *
+ * @example
+ * ```ts ignore
+ * import { syncStore } from "./sync.ts";
+ *
+ * const report = await syncStore({ from: "mlruns", to: "http://127.0.0.1:5000" });
+ * console.log(`${report.created} created, ${report.updated} updated`);
+ * ```
+ */
+export async function syncStore(options: SyncOptions): Promise<SyncReport> {
+  const source = typeof options.from === "string"
+    ? openStore(options.from, { mustExist: true })
+    : options.from;
+  const server = typeof options.to === "string" ? new RestStore(options.to) : options.to;
+  const report: SyncReport = {
+    created: 0,
+    updated: 0,
+    unchanged: 0,
+    failed: [],
+    experimentsCreated: 0,
+    sent: zero(),
+    runIds: {},
+  };
+  const experiments = await sourceExperiments(source, options.experiments);
+  const runs = await readSource(source, experiments);
+  const { experimentIds, synced } = await matchServer(server, experiments, runs, report);
 
   for (const [index, item] of runs.entries()) {
     const { run } = item;
     const runId = run.info.runId;
     const sent = zero();
-    const existing = serverRuns.get(runId);
+    const existing = synced.get(runId);
     let outcome: SyncOutcome;
     let serverRunId = existing?.info.runId ?? "";
     let error: string | undefined;
@@ -345,10 +340,9 @@ export async function syncStore(options: SyncOptions): Promise<SyncReport> {
         outcome = "unchanged";
       } else {
         outcome = existing ? "updated" : "created";
-        serverRunId = await pushRun(server, item, existing, {
-          local,
-          experimentId: serverExperiments.get(item.experiment.experimentId)!,
-          parentId: (id) => report.runIds[id] ?? serverRuns.get(id)?.info.runId,
+        serverRunId = await pushRun(source, server, item, existing, {
+          experimentId: experimentIds.get(item.experiment.experimentId)!,
+          parentId: (id) => report.runIds[id] ?? synced.get(id)?.info.runId,
           sent,
         });
       }
@@ -357,7 +351,7 @@ export async function syncStore(options: SyncOptions): Promise<SyncReport> {
     } catch (e) {
       // A refusal concerns this run only; anything else (the server gone) ends the sync.
       if (!(e instanceof MlflowError) || !e.httpStatus || e.httpStatus >= 500) {
-        if (e instanceof MlflowError || e instanceof Error) {
+        if (e instanceof Error) {
           e.message = `Sync stopped at run ${runId} ('${run.info.runName}'): ${e.message}`;
         }
         throw e;
@@ -382,10 +376,17 @@ export async function syncStore(options: SyncOptions): Promise<SyncReport> {
   return report;
 }
 
+/** Where a run is pushed to, and what was sent for it. */
+interface PushContext {
+  experimentId: string;
+  parentId: (sourceId: string) => string | undefined;
+  sent: SyncCounts;
+}
+
 /**
- * Creates the server copy of a local run at most once. A create whose answer is lost (the server
- * failed after committing it) must not be repeated blindly: before trying again, look for a run
- * carrying the source tag.
+ * Creates the server copy of a source run at most once. A create whose answer is lost (the
+ * server failed after committing it) must not be repeated blindly: before trying again, look
+ * for a run carrying the source tag.
  */
 async function createOnce(
   server: RestStore,
@@ -414,43 +415,38 @@ async function createOnce(
   }
 }
 
-/** Sends whatever the server's copy of one run lacks; returns the server run id. */
-async function pushRun(
+/** The server copy of a run: the existing one, or one created with the run's tags. */
+async function serverCopy(
   server: RestStore,
-  item: LocalRun,
+  item: SourceRun,
   existing: Run | undefined,
-  ctx: {
-    local: FileStore;
-    experimentId: string;
-    parentId: (localId: string) => string | undefined;
-    sent: SyncCounts;
-  },
-): Promise<string> {
+  tags: Record<string, string>,
+  ctx: PushContext,
+): Promise<Run> {
+  if (existing) return existing;
   const { run } = item;
-  const { sent } = ctx;
-  // Tags as the server should hold them: the parent link rewritten, the source recorded.
-  const tags: Record<string, string> = { ...run.data.tags, [SOURCE_RUN_TAG]: run.info.runId };
-  delete tags[DIGEST_TAG];
-  delete tags[MANIFEST_TAG];
-  const parent = tags["mlflow.parentRunId"];
-  if (parent) {
-    const mapped = ctx.parentId(parent);
-    if (mapped) tags["mlflow.parentRunId"] = mapped;
-    else delete tags["mlflow.parentRunId"]; // its parent is not on the server
-  }
-  let target = existing;
-  if (!target) {
-    target = await createOnce(server, ctx.experimentId, run.info.runId, {
-      experimentId: ctx.experimentId,
-      runName: run.info.runName,
-      userId: run.info.userId,
-      startTime: run.info.startTime,
-      tags,
-    });
-    sent.tags += Object.keys(tags).length;
-  }
-  const serverId = target.info.runId;
+  const created = await createOnce(server, ctx.experimentId, run.info.runId, {
+    experimentId: ctx.experimentId,
+    runName: run.info.runName,
+    userId: run.info.userId,
+    startTime: run.info.startTime,
+    tags,
+  });
+  ctx.sent.tags += Object.keys(tags).length;
+  return created;
+}
 
+/** Params, metric points and tags the server copy lacks, in one batch. */
+async function pushData(
+  source: TrackingStore,
+  server: RestStore,
+  item: SourceRun,
+  target: Run,
+  changedTags: Record<string, string>,
+  sent: SyncCounts,
+): Promise<void> {
+  const { run } = item;
+  const serverId = target.info.runId;
   const params: Record<string, string> = {};
   for (const [k, v] of Object.entries(run.data.params)) {
     const there = target.data.params[k];
@@ -463,18 +459,13 @@ async function pushRun(
       );
     }
   }
-  const changedTags: Record<string, string> = {};
-  if (existing) {
-    for (const [k, v] of Object.entries(tags)) if (target.data.tags[k] !== v) changedTags[k] = v;
-  }
   const points: { key: string; value: number; timestamp: number; step: number }[] = [];
   for (const key of item.metricKeys) {
-    const history = ctx.local.getMetricHistory(run.info.runId, key);
     const have = new Set<string>();
     if (key in target.data.metrics) {
       for (const p of await server.getMetricHistory(serverId, key)) have.add(pointKey(p));
     }
-    for (const p of history) {
+    for (const p of await source.getMetricHistory(run.info.runId, key)) {
       const id = pointKey(p);
       if (!have.has(id)) {
         have.add(id);
@@ -488,12 +479,25 @@ async function pushRun(
   sent.params += Object.keys(params).length;
   sent.points += points.length;
   sent.tags += Object.keys(changedTags).length;
+}
 
-  // Artifact files the server lacks or holds with other content: sizes come from the server's
-  // listing, content hashes from the manifest the last sync left (else the file is compared).
+/**
+ * Artifact files the server lacks or holds with other content: sizes come from the server's
+ * listing, content hashes from the manifest the last sync left (else the file is compared).
+ */
+async function pushArtifacts(
+  source: TrackingStore,
+  server: RestStore,
+  item: SourceRun,
+  target: Run,
+  existed: boolean,
+  sent: SyncCounts,
+): Promise<void> {
+  const serverId = target.info.runId;
   const remote = new Map<string, number | undefined>();
-  if (existing) {
-    for (const f of await server.walkArtifacts(serverId)) remote.set(f.path, f.fileSize);
+  if (existed) {
+    const files = await walkArtifacts((path) => server.listArtifacts(serverId, path));
+    for (const f of files) remote.set(f.path, f.fileSize);
   }
   let manifest: Record<string, string> | null = null;
   try {
@@ -501,7 +505,7 @@ async function pushRun(
   } catch { /* not ours: compare the files instead */ }
   for (const f of item.artifacts) {
     if (remote.get(f.path) === f.size && manifest?.[f.path] === f.sha) continue;
-    const bytes = await Deno.readFile(f.abs);
+    const bytes = await source.readArtifact(item.run.info.runId, f.path);
     if (!manifest && remote.get(f.path) === f.size) {
       const there = await server.readArtifact(serverId, f.path);
       if (there.length === bytes.length && there.every((b, i) => b === bytes[i])) continue;
@@ -509,52 +513,92 @@ async function pushRun(
     await server.writeArtifact(serverId, f.path, bytes);
     sent.artifacts++;
   }
+}
 
-  // Logged models: linked to the run first, then uploaded and finalized, so a second sync
-  // finds a half-sent model through the run's outputs and finishes it.
-  if (item.models.length) {
-    const onServer = new Map<string, { modelId: string; status: string; artifactUri: string }>();
-    for (const { modelId } of await server.runOutputs(serverId)) {
-      const m = await server.getLoggedModel(modelId);
-      const source = m.tags[SOURCE_MODEL_TAG];
-      if (source) onServer.set(source, m);
-    }
-    for (const m of item.models) {
-      let remoteModel = onServer.get(m.modelId);
-      if (!remoteModel) {
-        const created = await server.createLoggedModel({
-          experimentId: ctx.experimentId,
-          name: m.name,
-          sourceRunId: serverId,
-          params: m.params,
-          tags: { ...m.tags, [SOURCE_MODEL_TAG]: m.modelId },
-        });
-        await server.logOutputs(serverId, [{ modelId: created.modelId, step: m.step }]);
-        remoteModel = { ...created, status: "LOGGED_MODEL_PENDING" };
-      }
-      if (remoteModel.status !== "LOGGED_MODEL_READY") {
-        // MLmodel names the model, its run and its folder: point them at the server's copies.
-        const ids: [string, string][] = [
-          [m.modelId, remoteModel.modelId],
-          [run.info.runId, serverId],
-          [`file://${m.artifactsDir}`, remoteModel.artifactUri],
-        ];
-        await server.uploadFolder(remoteModel.artifactUri, m.artifactsDir, (rel, bytes) => {
-          if (rel !== "MLmodel") return bytes;
-          let text = new TextDecoder().decode(bytes);
-          for (const [from, to] of ids) text = text.replaceAll(from, to);
-          return new TextEncoder().encode(text);
-        });
-        await server.finalizeLoggedModel(remoteModel.modelId);
-        sent.models++;
-      }
-    }
+/**
+ * Logged models: linked to the run first, then uploaded and finalized, so a second sync finds a
+ * half-sent model through the run's outputs and finishes it.
+ */
+async function pushModels(
+  source: TrackingStore,
+  server: RestStore,
+  item: SourceRun,
+  serverId: string,
+  ctx: PushContext,
+): Promise<void> {
+  if (!item.models.length) return;
+  const onServer = new Map<string, LoggedModelInfo>();
+  for (const { modelId } of await server.getRunOutputs(serverId)) {
+    const m = await server.getLoggedModel(modelId);
+    const from = m.tags[SOURCE_MODEL_TAG];
+    if (from) onServer.set(from, m);
   }
+  for (const { model, step } of item.models) {
+    let remote = onServer.get(model.modelId);
+    if (!remote) {
+      remote = await server.createLoggedModel({
+        experimentId: ctx.experimentId,
+        name: model.name,
+        sourceRunId: serverId,
+        params: model.params,
+        tags: { ...model.tags, [SOURCE_MODEL_TAG]: model.modelId },
+      });
+      await server.logOutputs(serverId, [{ modelId: remote.modelId, step }]);
+    }
+    if (remote.status === "LOGGED_MODEL_READY") continue;
+    // MLmodel names the model, its run and its folder: point them at the server's copies.
+    const renames: [string, string][] = [
+      [model.modelId, remote.modelId],
+      [item.run.info.runId, serverId],
+      [model.artifactLocation, remote.artifactLocation],
+    ];
+    const files = await walkArtifacts((path) =>
+      source.listLoggedModelArtifacts(model.modelId, path)
+    );
+    for (const { path } of files) {
+      let bytes = await source.readLoggedModelArtifact(model.modelId, path);
+      if (path === "MLmodel") {
+        let text = new TextDecoder().decode(bytes);
+        for (const [from, to] of renames) text = text.replaceAll(from, to);
+        bytes = new TextEncoder().encode(text);
+      }
+      await server.writeLoggedModelArtifact(remote.modelId, path, bytes);
+    }
+    await server.finalizeLoggedModel(remote.modelId, "LOGGED_MODEL_READY");
+    ctx.sent.models++;
+  }
+}
 
+/** Sends whatever the server's copy of one run lacks; returns the server run id. */
+async function pushRun(
+  source: TrackingStore,
+  server: RestStore,
+  item: SourceRun,
+  existing: Run | undefined,
+  ctx: PushContext,
+): Promise<string> {
+  const { run } = item;
+  // Tags as the server should hold them: the parent link rewritten, the source recorded.
+  const tags: Record<string, string> = { ...run.data.tags, [SOURCE_RUN_TAG]: run.info.runId };
+  delete tags[DIGEST_TAG];
+  delete tags[MANIFEST_TAG];
+  const parent = tags["mlflow.parentRunId"];
+  if (parent) {
+    const mapped = ctx.parentId(parent);
+    if (mapped) tags["mlflow.parentRunId"] = mapped;
+    else delete tags["mlflow.parentRunId"]; // its parent is not on the server
+  }
+  const target = await serverCopy(server, item, existing, tags, ctx);
+  const serverId = target.info.runId;
+  const changedTags: Record<string, string> = {};
+  if (existing) {
+    for (const [k, v] of Object.entries(tags)) if (target.data.tags[k] !== v) changedTags[k] = v;
+  }
+  await pushData(source, server, item, target, changedTags, ctx.sent);
+  await pushArtifacts(source, server, item, target, existing !== undefined, ctx.sent);
+  await pushModels(source, server, item, serverId, ctx);
   const info = run.info;
-  if (
-    target.info.status !== info.status || target.info.endTime !== info.endTime
-  ) {
+  if (target.info.status !== info.status || target.info.endTime !== info.endTime) {
     await server.updateRunInfo(serverId, {
       status: info.status,
       ...(info.endTime !== null ? { endTime: info.endTime } : {}),

@@ -1,11 +1,15 @@
 /**
- * MLflow's validation rules for keys, values and ids (`mlflow/utils/validation.py`), checked
- * before anything touches disk.
+ * MLflow's validation rules (`mlflow/utils/validation.py`) for keys, values, ids, artifact paths,
+ * model names and search limits, checked by every store before anything is written or sent, and
+ * the normal form of a logging batch that every store writes.
  *
  * @module
  */
 
+import { isAbsolute } from "node:path";
 import { invalid } from "./errors.ts";
+import { generateRunName } from "./run_names.ts";
+import type { Batch, CreateRunOptions } from "./store.ts";
 
 /** Longest metric, param or tag key MLflow accepts. */
 export const MAX_KEY_LENGTH = 250;
@@ -200,4 +204,212 @@ export function limitValue(
     `Truncated the value of ${kind} '${key}' from ${chars.length} to ${limit} characters`,
   );
   return chars.slice(0, limit).join("");
+}
+
+/**
+ * Rejects artifact paths that could leave the artifact folder (absolute, `..`, NUL, newline,
+ * `#`, `\`) and returns the path in normal form (`/`-joined, no empty or `.` parts).
+ *
+ * @example
+ * ```ts
+ * import { validateArtifactPath } from "./validation.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(validateArtifactPath("charts//./roc"), "charts/roc");
+ * assert.equal(validateArtifactPath(""), "");
+ * assert.throws(() => validateArtifactPath("../up"), /'\.\.' is not allowed/);
+ * ```
+ */
+export function validateArtifactPath(path: string, what = "artifact path"): string {
+  if (typeof path !== "string") throw invalid(`Invalid ${what}: expected a string`);
+  if (/[\0\n\r#\\]/.test(path)) {
+    throw invalid(`Invalid ${what} '${printable(path)}': contains a NUL, newline, '#' or '\\'`);
+  }
+  if (isAbsolute(path) || /^[a-zA-Z]:/.test(path)) {
+    throw invalid(`Invalid ${what} '${path}': absolute paths are not allowed`);
+  }
+  const parts = path.split("/").filter((p) => p !== "" && p !== ".");
+  if (parts.includes("..")) throw invalid(`Invalid ${what} '${path}': '..' is not allowed`);
+  return parts.join("/");
+}
+
+/**
+ * Validates the path of an artifact file: inside the artifact folder, and naming a file.
+ *
+ * @example
+ * ```ts
+ * import { validateArtifactFile } from "./validation.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(validateArtifactFile("charts/roc.json"), "charts/roc.json");
+ * assert.throws(() => validateArtifactFile("../up.txt"));
+ * assert.throws(() => validateArtifactFile(""), /a file name is needed/);
+ * ```
+ */
+export function validateArtifactFile(path: string): string {
+  const rel = validateArtifactPath(path, "artifact file");
+  if (!rel) throw invalid(`Invalid artifact file '${path}': a file name is needed`);
+  return rel;
+}
+
+/**
+ * Refuses a `max_results` outside 1 … 50,000, as MLflow does.
+ *
+ * @example
+ * ```ts
+ * import { checkMaxResults } from "./validation.ts";
+ * import assert from "node:assert/strict";
+ *
+ * checkMaxResults(1000);
+ * assert.throws(() => checkMaxResults(0), /max_results/);
+ * ```
+ */
+export function checkMaxResults(maxResults: number): void {
+  if (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > 50000) {
+    throw invalid(
+      `Invalid value ${maxResults} for parameter 'max_results' supplied. It must be a ` +
+        `positive integer at most 50000`,
+    );
+  }
+}
+
+/**
+ * Checks a logged model's name as MLflow does: non-empty, none of `/ : . % " '`.
+ *
+ * @example
+ * ```ts
+ * import { validateModelName } from "./validation.ts";
+ * import assert from "node:assert/strict";
+ *
+ * validateModelName("model");
+ * assert.throws(() => validateModelName("../x"), /Invalid model name/);
+ * ```
+ */
+export function validateModelName(name: unknown): asserts name is string {
+  if (typeof name !== "string" || name === "" || /[/:.%"']/.test(name)) {
+    throw invalid(
+      `Invalid model name '${name}': it must be non-empty and contain none of / : . % " '`,
+    );
+  }
+}
+
+/**
+ * Checks a logged model's id: `m-` and 32 lowercase hex characters (so it cannot escape a store
+ * as a path).
+ *
+ * @example
+ * ```ts
+ * import { validateModelId } from "./validation.ts";
+ * import assert from "node:assert/strict";
+ *
+ * validateModelId(`m-${"0".repeat(32)}`);
+ * assert.throws(() => validateModelId("m-../x"), /Invalid model id/);
+ * ```
+ */
+export function validateModelId(modelId: unknown): asserts modelId is string {
+  if (typeof modelId !== "string" || !/^m-[0-9a-f]{32}$/.test(modelId)) {
+    throw invalid(`Invalid model id '${printable(String(modelId))}'`);
+  }
+}
+
+/**
+ * The tags a new run starts with, validated as MLflow validates them: the given tags (values as
+ * strings), `mlflow.runName` (generated when no name is given) and `mlflow.user`.
+ *
+ * @example
+ * ```ts
+ * import { runTags } from "./validation.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const { tags, runName } = runTags({ experimentId: "0", runName: "a", userId: "me", tags: { k: 1 } });
+ * assert.equal(runName, "a");
+ * assert.deepEqual(tags, { k: "1", "mlflow.runName": "a", "mlflow.user": "me" });
+ * ```
+ */
+export function runTags(
+  options: CreateRunOptions,
+): { tags: Record<string, string>; runName: string } {
+  const tags: Record<string, string> = {};
+  for (const [k, v] of Object.entries(options.tags ?? {})) {
+    validateKey("tag", k);
+    tags[k] = limitValue("tag", k, stringifyValue("tag", k, v), MAX_TAG_VALUE_LENGTH);
+  }
+  const tagName = tags["mlflow.runName"];
+  if (options.runName !== undefined && tagName !== undefined && tagName !== options.runName) {
+    throw invalid(
+      `Both 'runName' ('${options.runName}') and tag 'mlflow.runName' ('${tagName}') were ` +
+        `given and differ`,
+    );
+  }
+  const runName = options.runName ?? tagName ?? generateRunName();
+  tags["mlflow.runName"] = runName;
+  tags["mlflow.user"] ??= options.userId ?? "unknown";
+  return { tags, runName };
+}
+
+/** A metric point after validation: step and timestamp set; `auto` marks a defaulted timestamp. */
+export interface NormalizedMetric {
+  /** Metric name. */
+  key: string;
+  /** The value. */
+  value: number;
+  /** Milliseconds since the epoch. */
+  timestamp: number;
+  /** Integer step. */
+  step: number;
+  /** Whether the timestamp was defaulted to now. */
+  auto: boolean;
+}
+
+/** A batch after validation: values as strings, metric points with step and timestamp set. */
+export interface NormalizedBatch {
+  /** `[key, value]` pairs, values truncated as MLflow truncates them. */
+  params: [string, string][];
+  /** Metric points. */
+  metrics: NormalizedMetric[];
+  /** `[key, value]` pairs. */
+  tags: [string, string][];
+}
+
+/**
+ * Validates a batch as MLflow does before anything is written (keys, values, steps,
+ * timestamps) and brings it to the form every store writes. Throws `INVALID_PARAMETER_VALUE`
+ * naming the first bad key or value.
+ *
+ * @example
+ * ```ts
+ * import { normalizeBatch } from "./validation.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const b = normalizeBatch({ params: { k: 5 }, metrics: [{ key: "acc", value: 0.9, timestamp: 1 }] });
+ * assert.deepEqual(b.params, [["k", "5"]]);
+ * assert.equal(b.metrics[0]?.step, 0);
+ * assert.throws(() => normalizeBatch({ params: { "../x": 1 } }), /Invalid param name/);
+ * ```
+ */
+export function normalizeBatch(batch: Batch, now: number = Date.now()): NormalizedBatch {
+  const params: [string, string][] = [];
+  for (const [k, v] of Object.entries(batch.params ?? {})) {
+    validateKey("param", k);
+    params.push([
+      k,
+      limitValue("param", k, stringifyValue("param", k, v), MAX_PARAM_VALUE_LENGTH),
+    ]);
+  }
+  const metrics: NormalizedMetric[] = [];
+  for (const m of batch.metrics ?? []) {
+    validateKey("metric", m.key);
+    validateMetricValue(m.key, m.value);
+    const step = m.step ?? 0;
+    validateStep(m.key, step);
+    const timestamp = m.timestamp ?? now;
+    validateTimestamp(m.key, timestamp);
+    metrics.push({ key: m.key, value: m.value, step, timestamp, auto: m.timestamp === undefined });
+  }
+  const tags: [string, string][] = [];
+  for (const [k, v] of Object.entries(batch.tags ?? {})) {
+    validateKey("tag", k);
+    tags.push([k, limitValue("tag", k, stringifyValue("tag", k, v), MAX_TAG_VALUE_LENGTH)]);
+  }
+  return { params, metrics, tags };
 }

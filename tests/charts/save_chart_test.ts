@@ -11,7 +11,7 @@ import {
   listArtifacts,
   setTrackingUri,
   withRun,
-} from "../../lib/tracking/fluent.ts";
+} from "../../lib/tracking/mod.ts";
 
 const runs = [
   {

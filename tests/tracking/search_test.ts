@@ -3,15 +3,9 @@
 // searches with real MLflow; these pin the rules down case by case.
 
 import assert from "node:assert/strict";
-import {
-  compileFilter,
-  compileOrderBy,
-  MlflowError,
-  parseFilter,
-  parseOrderBy,
-  Run,
-} from "../../lib/mod.ts";
-import { likeToRegExp } from "../../lib/tracking/search.ts";
+import { MlflowError, Run } from "../../lib/mod.ts";
+import { compileFilter, compileOrderBy, likeToRegExp } from "../../lib/tracking/search.ts";
+import { parseFilter, parseOrderBy } from "../../lib/tracking/search_grammar.ts";
 
 function run(
   id: string,

@@ -1,0 +1,412 @@
+/**
+ * Artifact repositories: where a run's or a logged model's files live, as a client reaches them
+ * — a local folder ({@linkcode LocalArtifactRepository}, which never lets a path or a planted
+ * symbolic link lead outside it) or a tracking server's artifact proxy
+ * ({@linkcode HttpArtifactRepository}, `mlflow-artifacts:` URIs).
+ *
+ * @module
+ */
+
+import { basename, dirname, isAbsolute, join, relative } from "node:path";
+import { exists, walkFiles } from "../_internal/fs.ts";
+import type { FileInfo } from "./entities.ts";
+import { invalid, MlflowError, notFound } from "./errors.ts";
+import type { HttpClient } from "./http.ts";
+import type { Staging } from "./_atomic.ts";
+import type { Awaitable } from "./store.ts";
+import { uriToPath } from "./uri.ts";
+import { validateArtifactFile, validateArtifactPath } from "./validation.ts";
+
+/**
+ * Where a run's or a logged model's artifact files are written, read and listed. Paths are
+ * `/`-separated and relative to the repository; every path is validated before use.
+ */
+export abstract class ArtifactRepository {
+  /** Whose artifacts these are, for messages (e.g. `Run 1234…`). */
+  readonly owner: string;
+
+  /** A repository of `owner`'s artifacts. */
+  constructor(owner: string) {
+    this.owner = owner;
+  }
+
+  /** The repository's location, for messages. */
+  abstract readonly location: string;
+  /** Writes one file from memory. */
+  protected abstract write(rel: string, content: string | Uint8Array): Promise<void>;
+  /** Copies one local file to `rel`. */
+  protected abstract copyFile(localPath: string, rel: string): Promise<void>;
+  /** Copies every file of a local folder under the folder `rel`. */
+  protected abstract copyFolder(localDir: string, rel: string): Promise<void>;
+  /** The bytes of one file; throws RESOURCE_DOES_NOT_EXIST when there is none. */
+  protected abstract read(rel: string): Promise<Uint8Array>;
+  /** One level of the folder `rel` (the root when empty), sorted by path. */
+  protected abstract listFolder(rel: string): Promise<FileInfo[]>;
+
+  /** Copies a local file into the folder `artifactPath` (the root when empty), keeping its name. */
+  async logFile(localPath: string, artifactPath = ""): Promise<void> {
+    await expectLocal(localPath, "file", "Cannot log artifact");
+    const dir = validateArtifactPath(artifactPath);
+    await this.copyFile(localPath, dir ? `${dir}/${basename(localPath)}` : basename(localPath));
+  }
+
+  /** Copies a local folder's files under the folder `artifactPath` (the root when empty). */
+  async logFolder(localDir: string, artifactPath = ""): Promise<void> {
+    await expectLocal(localDir, "folder", "Cannot log artifacts");
+    await this.copyFolder(localDir, validateArtifactPath(artifactPath));
+  }
+
+  /** Writes `content` as the file `artifactFile`. */
+  async writeFile(artifactFile: string, content: string | Uint8Array): Promise<void> {
+    await this.write(validateArtifactFile(artifactFile), content);
+  }
+
+  /** The bytes of the file `artifactFile`; RESOURCE_DOES_NOT_EXIST names the owner and file. */
+  async readFile(artifactFile: string): Promise<Uint8Array> {
+    const rel = validateArtifactFile(artifactFile);
+    try {
+      return await this.read(rel);
+    } catch (e) {
+      if (e instanceof MlflowError && e.code === "RESOURCE_DOES_NOT_EXIST") {
+        throw notFound(`${this.owner} has no artifact file '${rel}'`);
+      }
+      throw e;
+    }
+  }
+
+  /** One level of the folder `path` (the root when omitted), sorted by path. */
+  async list(path?: string): Promise<FileInfo[]> {
+    return await this.listFolder(path ? validateArtifactPath(path) : "");
+  }
+}
+
+function byPath(a: FileInfo, b: FileInfo): number {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+}
+
+/**
+ * Every file under the folder `path` of a listing (a store's `listArtifacts`, a repository's
+ * `list`), recursively.
+ *
+ * @example
+ * ```ts
+ * import { walkArtifacts } from "./artifact_repo.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const tree: Record<string, { path: string; isDir: boolean }[]> = {
+ *   "": [{ path: "a", isDir: true }, { path: "b.txt", isDir: false }],
+ *   a: [{ path: "a/c.txt", isDir: false }],
+ * };
+ * const files = await walkArtifacts((p) => tree[p ?? ""] ?? []);
+ * assert.deepEqual(files.map((f) => f.path), ["a/c.txt", "b.txt"]);
+ * ```
+ */
+export async function walkArtifacts(
+  list: (path?: string) => Awaitable<FileInfo[]>,
+  path = "",
+): Promise<FileInfo[]> {
+  const out: FileInfo[] = [];
+  for (const f of await list(path)) {
+    if (f.isDir) out.push(...await walkArtifacts(list, f.path));
+    else out.push(f);
+  }
+  return out;
+}
+
+/**
+ * Checks that a local file or folder to log exists, naming it in the error otherwise.
+ *
+ * @example
+ * ```ts
+ * import { expectLocal } from "./artifact_repo.ts";
+ * import assert from "node:assert/strict";
+ *
+ * await assert.rejects(() => expectLocal("/no/such/file", "file", "Cannot log artifact"), /no\/such/);
+ * ```
+ */
+export async function expectLocal(
+  path: string,
+  kind: "file" | "folder",
+  what: string,
+): Promise<void> {
+  let stat: Deno.FileInfo;
+  try {
+    stat = await Deno.stat(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) {
+      throw notFound(`${what}: ${kind} '${path}' does not exist`);
+    }
+    throw e;
+  }
+  if (kind === "file" ? !stat.isFile : !stat.isDirectory) {
+    throw invalid(`${what}: '${path}' is not a ${kind}`);
+  }
+}
+
+/**
+ * Artifacts in a local folder. Every path is resolved inside the folder: `..`, absolute paths
+ * and symbolic links inside the folder that point elsewhere are refused. With a staging area,
+ * files appear whole (written there, then renamed into place).
+ *
+ * @example
+ * ```ts
+ * import { LocalArtifactRepository } from "./artifact_repo.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const repo = new LocalArtifactRepository(await Deno.makeTempDir());
+ * await repo.writeFile("notes/a.txt", "hello");
+ * assert.equal(new TextDecoder().decode(await repo.readFile("notes/a.txt")), "hello");
+ * assert.deepEqual((await repo.list()).map((f) => f.path), ["notes"]);
+ * assert.throws(() => repo.resolve("../x"), /'\.\.' is not allowed/);
+ * ```
+ */
+export class LocalArtifactRepository extends ArtifactRepository {
+  /** The folder. */
+  readonly root: string;
+  readonly #staging: Staging | undefined;
+
+  /** `owner`'s artifacts in the folder `root`, written through `staging` when given. */
+  constructor(root: string, options: { owner?: string; staging?: Staging } = {}) {
+    super(options.owner ?? root);
+    this.root = root;
+    this.#staging = options.staging;
+  }
+
+  /** The folder, as a location. */
+  override get location(): string {
+    return this.root;
+  }
+
+  /** The absolute path of `rel` inside the folder, refusing anything that escapes it. */
+  resolve(rel: string): string {
+    const clean = validateArtifactPath(rel);
+    const root = this.root;
+    const target = clean ? join(root, clean) : root;
+    const back = relative(root, target);
+    if (back.startsWith("..") || isAbsolute(back)) {
+      throw invalid(`Invalid artifact path '${rel}': it leaves the artifact folder`);
+    }
+    // Refuse symlinks inside the artifact folder that point elsewhere.
+    for (let probe = target; probe.length > root.length; probe = dirname(probe)) {
+      if (!exists(probe)) continue;
+      const real = Deno.realPathSync(probe);
+      const realRoot = Deno.realPathSync(root);
+      if (real !== realRoot && !real.startsWith(realRoot + "/")) {
+        throw invalid(`Invalid artifact path '${rel}': it resolves outside the run`);
+      }
+      break;
+    }
+    return target;
+  }
+
+  /** Writes one file (whole, when the repository has a staging area). */
+  protected override async write(rel: string, content: string | Uint8Array): Promise<void> {
+    const target = this.resolve(rel);
+    await Deno.mkdir(dirname(target), { recursive: true });
+    if (this.#staging) await this.#staging.replaceAsync(target, content);
+    else if (typeof content === "string") await Deno.writeTextFile(target, content);
+    else await Deno.writeFile(target, content);
+  }
+
+  /** Copies a local file to `rel`. */
+  protected override async copyFile(localPath: string, rel: string): Promise<void> {
+    const target = this.resolve(rel);
+    await Deno.mkdir(dirname(target), { recursive: true });
+    await Deno.copyFile(localPath, target);
+  }
+
+  /** Copies a local folder's files under `rel` (which is created even when the folder is empty). */
+  override async copyFolder(localDir: string, rel: string): Promise<void> {
+    const dest = this.resolve(rel);
+    for (const file of walkFiles(localDir)) {
+      const to = join(dest, file);
+      await Deno.mkdir(dirname(to), { recursive: true });
+      await Deno.copyFile(join(localDir, file), to);
+    }
+    await Deno.mkdir(dest, { recursive: true });
+  }
+
+  /** The bytes of one file. */
+  protected override async read(rel: string): Promise<Uint8Array> {
+    try {
+      return await Deno.readFile(this.resolve(rel));
+    } catch (e) {
+      if (e instanceof Deno.errors.NotFound || e instanceof Deno.errors.IsADirectory) {
+        throw notFound(`No artifact file '${rel}'`);
+      }
+      throw e;
+    }
+  }
+
+  protected override listFolder(rel: string): Promise<FileInfo[]> {
+    return Promise.resolve(this.listNow(rel));
+  }
+
+  /** One level of the folder `path` (the root when omitted), sorted by path, without waiting. */
+  listNow(path?: string): FileInfo[] {
+    const rel = path ? validateArtifactPath(path) : "";
+    const dir = this.resolve(rel);
+    let entries: Deno.DirEntry[];
+    try {
+      entries = [...Deno.readDirSync(dir)];
+    } catch (e) {
+      if (e instanceof Deno.errors.NotFound || e instanceof Deno.errors.NotADirectory) {
+        return [];
+      }
+      throw e;
+    }
+    const out: FileInfo[] = [];
+    for (const e of entries) {
+      const full = join(dir, e.name);
+      const at = relative(this.root, full).split("\\").join("/");
+      if (e.isDirectory) out.push({ path: at, isDir: true });
+      else out.push({ path: at, isDir: false, fileSize: Deno.statSync(full).size });
+    }
+    return out.sort(byPath);
+  }
+}
+
+function encodePath(rel: string): string {
+  return rel.split("/").map(encodeURIComponent).join("/");
+}
+
+/**
+ * Artifacts behind a tracking server's artifact proxy (`/api/2.0/mlflow-artifacts/artifacts/…`),
+ * or any URL that takes PUT and GET of files.
+ *
+ * @example
+ * ```ts ignore
+ * import { HttpArtifactRepository } from "./artifact_repo.ts";
+ * import { HttpClient } from "./http.ts";
+ *
+ * const http = new HttpClient("http://127.0.0.1:5000");
+ * const repo = new HttpArtifactRepository(http, `${http.uri}/api/2.0/mlflow-artifacts/artifacts/1/x`, "1/x");
+ * await repo.writeFile("a.txt", "hello");
+ * ```
+ */
+export class HttpArtifactRepository extends ArtifactRepository {
+  readonly #http: HttpClient;
+  readonly #url: string;
+  readonly #proxyPath: string | null;
+
+  /**
+   * `owner`'s files under `url`; `proxyPath` is the same folder as a path of the server's
+   * artifact proxy, which is what listing needs (null when the URL is not the proxy's).
+   */
+  constructor(http: HttpClient, url: string, proxyPath: string | null, owner = url) {
+    super(owner);
+    this.#http = http;
+    this.#url = url.replace(/\/+$/, "");
+    this.#proxyPath = proxyPath;
+  }
+
+  /** The URL of the folder, as a location. */
+  override get location(): string {
+    return this.#url;
+  }
+
+  /** Uploads one file. */
+  protected override async write(rel: string, content: string | Uint8Array): Promise<void> {
+    const bytes = typeof content === "string" ? new TextEncoder().encode(content) : content;
+    const res = await this.#http.request(
+      "PUT",
+      `${this.#url}/${encodePath(rel)}`,
+      bytes,
+      "application/octet-stream",
+    );
+    await res.body?.cancel();
+  }
+
+  /** Uploads a local file to `rel`. */
+  protected override async copyFile(localPath: string, rel: string): Promise<void> {
+    await this.write(rel, await Deno.readFile(localPath));
+  }
+
+  /** Uploads a local folder's files under `rel`, four at a time. */
+  protected override async copyFolder(localDir: string, rel: string): Promise<void> {
+    const files = walkFiles(localDir);
+    let next = 0;
+    const worker = async () => {
+      while (next < files.length) {
+        const file = files[next++]!;
+        await this.copyFile(join(localDir, file), rel ? `${rel}/${file}` : file);
+      }
+    };
+    await Promise.all([worker(), worker(), worker(), worker()]);
+  }
+
+  /** Downloads one file. */
+  protected override async read(rel: string): Promise<Uint8Array> {
+    const res = await this.#http.request("GET", `${this.#url}/${encodePath(rel)}`);
+    return new Uint8Array(await res.arrayBuffer());
+  }
+
+  /** One level of a folder, through the artifact proxy's listing. */
+  protected override async listFolder(rel: string): Promise<FileInfo[]> {
+    if (this.#proxyPath === null) {
+      throw invalid(`Cannot list artifacts at ${this.#url}: only the server's proxy lists them`);
+    }
+    const path = [this.#proxyPath, rel].filter((p) => p !== "").join("/");
+    const res = await this.#http.request(
+      "GET",
+      `${this.#http.uri}/api/2.0/mlflow-artifacts/artifacts?path=${encodeURIComponent(path)}`,
+    );
+    const j = await res.json() as {
+      files?: { path: string; is_dir?: boolean; file_size?: unknown }[];
+    };
+    return (j.files ?? []).map((f): FileInfo => {
+      const p = rel ? `${rel}/${basename(f.path)}` : basename(f.path);
+      return f.is_dir === true
+        ? { path: p, isDir: true }
+        : { path: p, isDir: false, fileSize: Number(f.file_size ?? 0) };
+    }).sort(byPath);
+  }
+}
+
+/**
+ * The repository behind an artifact URI a tracking server handed out: its artifact proxy for
+ * `mlflow-artifacts:` URIs, a URL for `http(s):`, a folder for `file:` (a shared artifact root).
+ * Other schemes (`s3:`, `gs:`, …) are refused, naming the remedy.
+ *
+ * @example
+ * ```ts
+ * import { artifactRepository, LocalArtifactRepository } from "./artifact_repo.ts";
+ * import { HttpClient } from "./http.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const http = new HttpClient("http://127.0.0.1:5000");
+ * assert.equal(
+ *   artifactRepository("mlflow-artifacts:/1/abc/artifacts", http).location,
+ *   "http://127.0.0.1:5000/api/2.0/mlflow-artifacts/artifacts/1/abc/artifacts",
+ * );
+ * assert.ok(artifactRepository("file:///tmp/a", http) instanceof LocalArtifactRepository);
+ * assert.throws(() => artifactRepository("s3://bucket/x", http), /--serve-artifacts/);
+ * ```
+ */
+export function artifactRepository(
+  uri: string,
+  http: HttpClient,
+  owner = uri,
+): ArtifactRepository {
+  const proxied = /^mlflow-artifacts:(?:\/\/([^/]+))?\/?(.*)$/.exec(uri);
+  if (proxied) {
+    const host = proxied[1];
+    const base = host ? `${new URL(http.uri).protocol}//${host}` : http.uri;
+    const path = proxied[2]!.replace(/\/+$/, "");
+    return new HttpArtifactRepository(
+      http,
+      `${base}/api/2.0/mlflow-artifacts/artifacts/${path}`,
+      host ? null : path,
+      owner,
+    );
+  }
+  if (/^https?:\/\//i.test(uri)) return new HttpArtifactRepository(http, uri, null, owner);
+  if (uri.startsWith("file:") || uri.startsWith("/")) {
+    return new LocalArtifactRepository(uriToPath(uri), { owner });
+  }
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(uri)?.[1] ?? uri;
+  throw invalid(
+    `Artifact location '${uri}' uses '${scheme}:', which this client cannot reach; start the ` +
+      `server with --serve-artifacts so artifacts go through it (mlflow-artifacts:)`,
+  );
+}

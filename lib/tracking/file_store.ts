@@ -1,0 +1,617 @@
+/**
+ * MLflow's file store (`mlruns/`), read and written in the layout Python MLflow uses, so that
+ * `mlflow ui`, `MlflowClient` and `mlflow migrate-filestore` read what this writes and this reads
+ * what they wrote — MLflow 3's logged models and run outputs included.
+ *
+ * Writes are safe with several processes logging into one store, even into one run: metric
+ * points are appended with one `write` each (atomic for `O_APPEND` files; a metric's file appears
+ * with its first points, hard-linked from staging, so it is never seen empty), params are created
+ * with a hard link so the first value wins and a different one is refused, tags and meta.yaml
+ * files are replaced by rename, and experiments and runs are built in a staging folder and
+ * renamed into place, so a reader never sees half of one.
+ *
+ * @module
+ */
+
+import { basename, join } from "node:path";
+import { randomBytes } from "node:crypto";
+import { exists, readTextIfExists } from "../_internal/fs.ts";
+import {
+  dumpYaml,
+  formatMetricLine,
+  type MetricLine,
+  parseMetricLines,
+  parseYaml,
+} from "./_format.ts";
+import { Staging, writeKeyFile } from "./_atomic.ts";
+import { LoggedModelFolders } from "./_file_models.ts";
+import {
+  experimentFolders,
+  experimentMeta,
+  readExperiment,
+  readRunData,
+  readRunFolders,
+  readRunInfo,
+  readRunOutputs,
+  runMeta,
+  TRASH,
+} from "./_file_layout.ts";
+import { invalid, MlflowError, notFound } from "./errors.ts";
+import type {
+  Experiment,
+  FileInfo,
+  LifecycleStage,
+  LoggedModelInfo,
+  LoggedModelStatus,
+  Metric,
+  RunInfo,
+  RunStatus,
+} from "./entities.ts";
+import { LocalArtifactRepository } from "./artifact_repo.ts";
+import { Run } from "./run.ts";
+import {
+  compileExperimentFilter,
+  compileFilter,
+  compileOrderBy,
+  sortExperiments,
+} from "./search.ts";
+import type {
+  Batch,
+  CreateLoggedModelOptions,
+  CreateRunOptions,
+  RunInfoChanges,
+  RunOutput,
+  SearchExperimentsOptions,
+  SearchLoggedModelsOptions,
+  SearchResult,
+  StoreSearchRunsOptions,
+  TrackingStore,
+  ViewType,
+} from "./store.ts";
+import { pathToUri, uriToPath } from "./uri.ts";
+import {
+  checkMaxResults,
+  normalizeBatch,
+  runTags,
+  validateExperimentId,
+  validateExperimentName,
+  validateKey,
+  validateRunId,
+} from "./validation.ts";
+
+const STAGING = ".staging.trash"; // ends in ".trash", so MLflow never lists it as an experiment
+const DEFAULT_EXPERIMENT_ID = "0";
+
+function randomHex(bytes: number): string {
+  return randomBytes(bytes).toString("hex");
+}
+
+function paramChanged(runId: string, key: string, old: string, value: string): MlflowError {
+  return invalid(
+    `Changing param values is not allowed. Param with key='${key}' was already logged with ` +
+      `value='${old}' for run ID='${runId}'. Attempted logging new value '${value}'.`,
+  );
+}
+
+/**
+ * An MLflow file store rooted at a folder (usually `mlruns/`).
+ *
+ * @example Log a run and read it back
+ * ```ts
+ * import { FileStore } from "./file_store.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const store = new FileStore(await Deno.makeTempDir());
+ * const run = await store.createRun({ experimentId: "0", runName: "first" });
+ * await store.logBatch(run.info.runId, { params: { k: 5 }, metrics: [{ key: "acc", value: 0.9 }] });
+ * const back = await store.getRun(run.info.runId);
+ * assert.equal(back.data.params.k, "5");
+ * assert.equal(back.data.metrics.acc, 0.9);
+ * ```
+ */
+export class FileStore implements TrackingStore {
+  /** Absolute path of the store's root folder. */
+  readonly root: string;
+  readonly #staging: Staging;
+  readonly #runDirs = new Map<string, string>();
+  readonly #lastPoint = new Map<string, MetricLine>();
+  readonly #models: LoggedModelFolders;
+  #ready = false;
+
+  /** Opens (and on first write creates) the store at `rootUri`, a path or `file:` URI. */
+  constructor(rootUri: string) {
+    this.root = uriToPath(rootUri);
+    this.#staging = new Staging(join(this.root, STAGING));
+    this.#models = new LoggedModelFolders(this.#staging, this.root);
+  }
+
+  /** The store's `file:` URI. */
+  get uri(): string {
+    return pathToUri(this.root);
+  }
+
+  /** Creates the root, the Default experiment and `.trash` if missing. */
+  ensureRoot(): void {
+    if (this.#ready) return;
+    Deno.mkdirSync(this.#staging.dir, { recursive: true });
+    Deno.mkdirSync(join(this.root, TRASH), { recursive: true });
+    const defaultDir = join(this.root, DEFAULT_EXPERIMENT_ID);
+    if (!exists(join(defaultDir, "meta.yaml"))) {
+      this.#staging.withLock(() => {
+        if (exists(join(defaultDir, "meta.yaml"))) return;
+        this.#createExperimentDir(DEFAULT_EXPERIMENT_ID, "Default", Date.now());
+      });
+    } else {
+      // A store kept in git and cloned elsewhere records the Default experiment's artifact
+      // location at its old path; point it back inside this store so no client writes outside.
+      const wanted = pathToUri(defaultDir);
+      const meta = parseYaml(Deno.readTextFileSync(join(defaultDir, "meta.yaml")));
+      if (meta && meta["artifact_location"] !== wanted) {
+        this.#staging.withLock(() => {
+          const exp = readExperiment(defaultDir);
+          const created = exp.creationTime ?? Date.now();
+          const meta = experimentMeta(
+            { ...exp, artifactLocation: wanted },
+            created,
+            exp.lastUpdateTime ?? created,
+          );
+          this.#staging.replace(join(defaultDir, "meta.yaml"), dumpYaml(meta));
+        });
+      }
+    }
+    this.#ready = true;
+  }
+
+  // ---------------------------------------------------------------- experiments
+
+  /** Builds an experiment folder in staging and renames it into place; false if the id is taken. */
+  #createExperimentDir(id: string, name: string, now: number): boolean {
+    if (exists(join(this.root, TRASH, id))) return false;
+    const artifactLocation = pathToUri(join(this.root, id));
+    const meta = experimentMeta(
+      { experimentId: id, name, artifactLocation, lifecycleStage: "active" },
+      now,
+      now,
+    );
+    return this.#staging.publish(join(this.root, id), (dir) => {
+      Deno.mkdirSync(join(dir, "tags"));
+      Deno.writeTextFileSync(join(dir, "meta.yaml"), dumpYaml(meta));
+    });
+  }
+
+  /**
+   * Creates an experiment with a fresh 18-digit id (as MLflow generates them) and returns its id.
+   * Names are unique across active and deleted experiments, also between processes.
+   */
+  createExperiment(name: string, tags: Record<string, string> = {}): string {
+    validateExperimentName(name);
+    for (const key of Object.keys(tags)) validateKey("tag", key);
+    this.ensureRoot();
+    return this.#staging.withLock(() => {
+      const existing = this.#findExperimentByName(name);
+      if (existing) {
+        throw new MlflowError(
+          "RESOURCE_ALREADY_EXISTS",
+          `Experiment '${name}' already exists` +
+            (existing.lifecycleStage === "deleted" ? " in deleted state" : ""),
+        );
+      }
+      for (;;) {
+        const id = String(1 + Math.floor(Math.random() * 9)) +
+          [...randomBytes(17)].map((b) => String(b % 10)).join("");
+        if (this.#createExperimentDir(id, name, Date.now())) {
+          for (const [k, v] of Object.entries(tags)) {
+            this.#writeTag(join(this.root, id, "tags"), k, v);
+          }
+          return id;
+        }
+      }
+    });
+  }
+
+  #experimentDir(id: string): string | null {
+    validateExperimentId(id);
+    for (const dir of [join(this.root, id), join(this.root, TRASH, id)]) {
+      if (exists(join(dir, "meta.yaml"))) return dir;
+    }
+    return null;
+  }
+
+  /** The folder of an active experiment to create something in; throws for a deleted one. */
+  #activeExperimentDir(id: string, what: string): string {
+    if (this.getExperiment(id).lifecycleStage !== "active") {
+      throw new MlflowError(
+        "INVALID_STATE",
+        `Could not create ${what} under non-active experiment with id ${id}`,
+      );
+    }
+    return join(this.root, id);
+  }
+
+  /** The experiment with this id (active or deleted); throws RESOURCE_DOES_NOT_EXIST. */
+  getExperiment(id: string): Experiment {
+    const dir = this.#experimentDir(id);
+    if (!dir) throw notFound(`No Experiment with id=${id} exists`);
+    return readExperiment(dir);
+  }
+
+  /** The folders of the experiments in a view (active ones at the root, deleted in `.trash`). */
+  #experimentDirs(viewType: ViewType): string[] {
+    return experimentFolders(this.root, viewType);
+  }
+
+  /** Every readable experiment; malformed ones are skipped with a warning. */
+  listExperiments(viewType: ViewType = "ACTIVE_ONLY"): Experiment[] {
+    const out: Experiment[] = [];
+    for (const dir of this.#experimentDirs(viewType)) {
+      try {
+        out.push(readExperiment(dir));
+      } catch (e) {
+        console.warn(`Skipping malformed experiment in ${dir}: ${(e as Error).message}`);
+      }
+    }
+    return out;
+  }
+
+  #findExperimentByName(name: string): Experiment | null {
+    return this.listExperiments("ALL").find((e) => e.name === name) ?? null;
+  }
+
+  /** The experiment with this name (active or deleted), or null. */
+  getExperimentByName(name: string): Experiment | null {
+    validateExperimentName(name);
+    return this.#findExperimentByName(name);
+  }
+
+  /** Sets a tag on an experiment. */
+  setExperimentTag(id: string, key: string, value: string): void {
+    validateKey("tag", key);
+    const dir = this.#experimentDir(id);
+    if (!dir) throw notFound(`No Experiment with id=${id} exists`);
+    this.#writeTag(join(dir, "tags"), key, value);
+  }
+
+  /** Experiments matching an MLflow experiment filter, in `search_experiments` order. */
+  searchExperiments(options: SearchExperimentsOptions = {}): Experiment[] {
+    const { viewType = "ACTIVE_ONLY", maxResults = 1000, filter = "", orderBy } = options;
+    checkMaxResults(maxResults);
+    const keep = compileExperimentFilter(filter);
+    return sortExperiments(this.listExperiments(viewType).filter(keep), orderBy).slice(
+      0,
+      maxResults,
+    );
+  }
+
+  // ---------------------------------------------------------------- runs
+
+  /**
+   * Creates a run in RUNNING state: meta.yaml, `metrics/`, `params/`, `artifacts/` and `tags/`
+   * (with `mlflow.runName` and `mlflow.user`) built in staging and renamed into the experiment.
+   */
+  createRun(options: CreateRunOptions): Run {
+    const { experimentId, userId = "unknown", startTime = Date.now() } = options;
+    const { tags, runName } = runTags(options);
+    this.ensureRoot();
+    const expPath = this.#activeExperimentDir(experimentId, "run");
+    const runId = randomHex(16);
+    // Artifacts always live inside this store (even when an experiment's recorded location is
+    // stale because the store was cloned or moved), so nothing is written outside it.
+    const info: RunInfo = {
+      runId,
+      experimentId,
+      runName,
+      userId,
+      status: "RUNNING",
+      startTime,
+      endTime: null,
+      artifactUri: pathToUri(join(expPath, runId, "artifacts")),
+      lifecycleStage: "active",
+    };
+    this.#staging.publish(join(expPath, runId), (dir) => {
+      for (const sub of ["metrics", "params", "artifacts", "tags"]) Deno.mkdirSync(join(dir, sub));
+      Deno.writeTextFileSync(join(dir, "meta.yaml"), dumpYaml(runMeta(info, null)));
+      for (const [k, v] of Object.entries(tags)) this.#writeTag(join(dir, "tags"), k, v);
+    });
+    this.#runDirs.set(runId, join(expPath, runId));
+    return new Run(info, { params: {}, metrics: {}, tags });
+  }
+
+  /** The folder of a run (active or deleted experiment); throws RESOURCE_DOES_NOT_EXIST. */
+  runDir(runId: string): string {
+    validateRunId(runId);
+    const cached = this.#runDirs.get(runId);
+    if (cached && exists(join(cached, "meta.yaml"))) return cached;
+    for (const expDir of this.#experimentDirs("ALL")) {
+      const dir = join(expDir, runId);
+      if (
+        exists(join(dir, "meta.yaml")) && exists(join(dir, "metrics")) &&
+        exists(join(dir, "params")) && exists(join(dir, "artifacts"))
+      ) {
+        this.#runDirs.set(runId, dir);
+        return dir;
+      }
+    }
+    throw notFound(`Run '${runId}' not found`);
+  }
+
+  /** A run with its params, latest metrics and tags; throws RESOURCE_DOES_NOT_EXIST. */
+  getRun(runId: string): Run {
+    const dir = this.runDir(runId);
+    try {
+      const info = readRunInfo(dir);
+      const data = readRunData(dir);
+      if (!info.runName && data.tags["mlflow.runName"]) info.runName = data.tags["mlflow.runName"];
+      return new Run(info, data);
+    } catch (e) {
+      if (e instanceof MlflowError) throw e;
+      throw new MlflowError(
+        "INTERNAL_ERROR",
+        `Run '${runId}' is malformed: ${(e as Error).message}`,
+        { cause: e },
+      );
+    }
+  }
+
+  #activeRunDir(runId: string): string {
+    const dir = this.runDir(runId);
+    const info = readRunInfo(dir);
+    if (info.lifecycleStage !== "active") {
+      throw new MlflowError(
+        "INVALID_STATE",
+        `The run ${runId} must be in the 'active' state. Current state is ${info.lifecycleStage}.`,
+      );
+    }
+    return dir;
+  }
+
+  /** Rewrites a run's meta.yaml under the store lock, after `change` edits its info. */
+  #updateMeta(dir: string, change: (info: RunInfo) => number | null | undefined): RunInfo {
+    return this.#staging.withLock(() => {
+      const info = readRunInfo(dir);
+      const deletedTime = change(info);
+      this.#staging.replace(join(dir, "meta.yaml"), dumpYaml(runMeta(info, deletedTime)));
+      return info;
+    });
+  }
+
+  /** Updates a run's status, end time and/or name (meta.yaml replaced atomically). */
+  updateRunInfo(runId: string, changes: RunInfoChanges): RunInfo {
+    const dir = this.#activeRunDir(runId);
+    if (changes.runName !== undefined) {
+      this.#writeTag(join(dir, "tags"), "mlflow.runName", changes.runName);
+    }
+    return this.#updateMeta(dir, (info) => {
+      if (changes.status !== undefined) info.status = changes.status as RunStatus;
+      if (changes.endTime !== undefined) info.endTime = changes.endTime;
+      if (changes.runName !== undefined) info.runName = changes.runName;
+      return undefined;
+    });
+  }
+
+  /** Marks a run deleted (it stays on disk, as in MLflow) or active again. */
+  setRunLifecycle(runId: string, stage: LifecycleStage): void {
+    this.#updateMeta(this.runDir(runId), (info) => {
+      info.lifecycleStage = stage;
+      return stage === "deleted" ? Date.now() : undefined;
+    });
+  }
+
+  // ---------------------------------------------------------------- logging
+
+  /**
+   * Records params, metrics and tags of a run. Everything is validated before anything is
+   * written; then params, metrics and tags are written in that order (as MLflow does). Each
+   * value is handed to the operating system before the Promise-returning callers resolve.
+   */
+  logBatch(runId: string, batch: Batch): void {
+    const { params, metrics, tags } = normalizeBatch(batch);
+    const dir = this.#activeRunDir(runId);
+    // Params whose key exists must keep their value: check them all before writing any.
+    for (const [k, v] of params) {
+      const old = readTextIfExists(join(dir, "params", k));
+      if (old !== null && old !== v) throw paramChanged(runId, k, old, v);
+    }
+    for (const [k, v] of params) {
+      const old = writeKeyFile("param", join(dir, "params"), k, (path) => {
+        return this.#staging.createOnce(path, v); // the first value wins
+      });
+      if (old !== null && old !== v) throw paramChanged(runId, k, old, v);
+    }
+    const lines = new Map<string, string>();
+    for (const m of metrics) {
+      const id = `${runId}/${m.key}`;
+      const last = this.#lastPoint.get(id);
+      // An identical (timestamp, step, value) line would make `mlflow migrate-filestore` fail on
+      // its primary key; a defaulted timestamp moves one millisecond on instead.
+      if (
+        m.auto && last && last.step === m.step && m.timestamp <= last.timestamp &&
+        Object.is(last.value, m.value)
+      ) m.timestamp = last.timestamp + 1;
+      this.#lastPoint.set(id, { timestamp: m.timestamp, value: m.value, step: m.step });
+      lines.set(m.key, (lines.get(m.key) ?? "") + formatMetricLine(m.timestamp, m.value, m.step));
+    }
+    for (const [key, text] of lines) {
+      writeKeyFile("metric", join(dir, "metrics"), key, (path) => this.#staging.append(path, text));
+    }
+    for (const [k, v] of tags) {
+      this.#writeTag(join(dir, "tags"), k, v);
+      if (k === "mlflow.runName") this.#updateMeta(dir, (info) => void (info.runName = v));
+    }
+  }
+
+  #writeTag(tagsDir: string, key: string, value: string): void {
+    writeKeyFile("tag", tagsDir, key, (path) => this.#staging.replace(path, value));
+  }
+
+  /** Removes a tag from a run. */
+  deleteTag(runId: string, key: string): void {
+    validateKey("tag", key);
+    const dir = this.#activeRunDir(runId);
+    try {
+      Deno.removeSync(join(dir, "tags", key));
+    } catch (e) {
+      if (e instanceof Deno.errors.NotFound) {
+        throw notFound(`No tag with name: ${key} in run with id ${runId}`);
+      }
+      throw e;
+    }
+  }
+
+  /** A metric's full history, in the order it was logged. */
+  getMetricHistory(runId: string, key: string): Metric[] {
+    validateKey("metric", key);
+    const text = readTextIfExists(join(this.runDir(runId), "metrics", key));
+    if (text === null) return [];
+    return parseMetricLines(text, key).map((p) => ({ key, ...p }));
+  }
+
+  // ---------------------------------------------------------------- artifacts
+
+  /** The local folder of a run's artifacts. */
+  artifactDir(runId: string): string {
+    const dir = this.runDir(runId);
+    const uri = readRunInfo(dir).artifactUri;
+    if (uri.startsWith("file:") || uri.startsWith("/")) {
+      const path = uriToPath(uri);
+      // A store moved to another folder keeps its old absolute URIs: fall back to the run folder.
+      if (exists(path) || !exists(join(dir, "artifacts"))) return path;
+    }
+    if (exists(join(dir, "artifacts"))) return join(dir, "artifacts");
+    throw invalid(`Artifact URI '${uri}' of run ${runId} is not a local folder`);
+  }
+
+  #runRepo(runId: string): LocalArtifactRepository {
+    return new LocalArtifactRepository(this.artifactDir(runId), {
+      owner: `Run ${runId}`,
+      staging: this.#staging,
+    });
+  }
+
+  /** Copies a local file into the run's artifacts, under `artifactPath` if given. */
+  async logArtifact(runId: string, localPath: string, artifactPath?: string): Promise<void> {
+    await this.#runRepo(runId).logFile(localPath, artifactPath);
+  }
+
+  /** Copies a local folder's contents into the run's artifacts, under `artifactPath` if given. */
+  async logArtifacts(runId: string, localDir: string, artifactPath?: string): Promise<void> {
+    await this.#runRepo(runId).logFolder(localDir, artifactPath);
+  }
+
+  /** Writes `content` as the artifact file `artifactFile` (a path inside the run's artifacts). */
+  async writeArtifact(
+    runId: string,
+    artifactFile: string,
+    content: string | Uint8Array,
+  ): Promise<void> {
+    await this.#runRepo(runId).writeFile(artifactFile, content);
+  }
+
+  /** Lists one level of a run's artifacts (sorted by path), as MLflow's `list_artifacts`. */
+  listArtifacts(runId: string, path?: string): FileInfo[] {
+    return this.#runRepo(runId).listNow(path);
+  }
+
+  /** The bytes of one artifact file of a run. */
+  async readArtifact(runId: string, path: string): Promise<Uint8Array> {
+    return await this.#runRepo(runId).readFile(path);
+  }
+
+  /**
+   * The local path of a run's artifact (file or folder). With `dstPath`, a copy is made there
+   * (as MLflow's `download_artifacts` does) and its path returned.
+   */
+  async downloadArtifacts(runId: string, path = "", dstPath?: string): Promise<string> {
+    const source = this.#runRepo(runId).resolve(path);
+    if (dstPath === undefined) return source;
+    const target = join(dstPath, basename(source));
+    const stat = await Deno.stat(source).catch(() => null);
+    if (!stat) throw notFound(`Run ${runId} has no artifact '${path}'`);
+    if (stat.isFile) {
+      await Deno.mkdir(dstPath, { recursive: true });
+      await Deno.copyFile(source, target);
+      return target;
+    }
+    await new LocalArtifactRepository(target).copyFolder(source, "");
+    return target;
+  }
+
+  // ---------------------------------------------------------------- search
+
+  /**
+   * Runs of the given experiments that match `filter`, in MLflow's order (start time
+   * descending, then run id, then each `orderBy` clause). A run the reader cannot parse is
+   * skipped and reported, never failing the whole search.
+   */
+  searchRuns(options: StoreSearchRunsOptions): SearchResult {
+    const { experimentIds, maxResults = 1000, runViewType = "ACTIVE_ONLY" } = options;
+    checkMaxResults(maxResults);
+    const matches = compileFilter(options.filter ?? "");
+    const sort = compileOrderBy(options.orderBy ?? []);
+    const expDirs = experimentIds.map((id) => this.#experimentDir(id)).filter((d) => d !== null);
+    const { runs, skipped } = readRunFolders(expDirs, runViewType, matches);
+    return { runs: sort(runs).slice(0, maxResults), skipped };
+  }
+
+  // ---------------------------------------------------------------- logged models (MLflow 3)
+
+  /**
+   * Creates a logged model in `<experiment>/models/<model_id>/` (meta.yaml, params, tags, and
+   * the source run's latest metrics, as MLflow 3's `log_model` copies them); its files then go
+   * to its `artifacts/` folder.
+   */
+  createLoggedModel(options: CreateLoggedModelOptions): LoggedModelInfo {
+    const experimentDir = this.#activeExperimentDir(options.experimentId, "a logged model");
+    const runDir = options.sourceRunId === undefined ? null : this.runDir(options.sourceRunId);
+    return this.#models.create(experimentDir, runDir, options);
+  }
+
+  /** Sets a logged model's final status (meta.yaml replaced atomically). */
+  finalizeLoggedModel(
+    modelId: string,
+    status: Exclude<LoggedModelStatus, "LOGGED_MODEL_PENDING">,
+  ): void {
+    this.#models.finalize(modelId, status);
+  }
+
+  /** A logged model by id. */
+  getLoggedModel(modelId: string): LoggedModelInfo {
+    return this.#models.get(modelId);
+  }
+
+  /** The logged models of some experiments, newest first; malformed ones are skipped. */
+  searchLoggedModels(options: SearchLoggedModelsOptions): LoggedModelInfo[] {
+    const { experimentIds, maxResults = 1000 } = options;
+    checkMaxResults(maxResults);
+    const expDirs = experimentIds.map((id) => this.#experimentDir(id)).filter((d) => d !== null);
+    return this.#models.search(expDirs).slice(0, maxResults);
+  }
+
+  /** Writes one file of a logged model's artifacts. */
+  async writeLoggedModelArtifact(
+    modelId: string,
+    artifactFile: string,
+    content: string | Uint8Array,
+  ): Promise<void> {
+    await this.#models.repo(modelId).writeFile(artifactFile, content);
+  }
+
+  /** One level of a logged model's artifacts, sorted by path. */
+  async listLoggedModelArtifacts(modelId: string, path?: string): Promise<FileInfo[]> {
+    return await this.#models.repo(modelId).list(path);
+  }
+
+  /** The bytes of one file of a logged model's artifacts. */
+  async readLoggedModelArtifact(modelId: string, path: string): Promise<Uint8Array> {
+    return await this.#models.repo(modelId).readFile(path);
+  }
+
+  /** Links logged models to a run: `<run>/outputs/<model_id>/meta.yaml`, renamed into place. */
+  logOutputs(runId: string, outputs: RunOutput[]): void {
+    this.#models.logOutputs(this.#activeRunDir(runId), outputs);
+  }
+
+  /** The logged models a run produced. */
+  getRunOutputs(runId: string): RunOutput[] {
+    return readRunOutputs(this.runDir(runId));
+  }
+}
