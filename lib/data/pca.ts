@@ -4,7 +4,7 @@
  * @module
  */
 
-import { checkMatrix } from "./_checks.ts";
+import { checkMatrix } from "../_internal/checks.ts";
 
 /** Options of {@linkcode pca}. */
 export interface PcaOptions {

@@ -5,7 +5,7 @@
  */
 
 import { mean } from "simple-statistics";
-import { show } from "../data/_checks.ts";
+import { show } from "../_internal/show.ts";
 import { checkLabels, type Label } from "./_labels.ts";
 
 /** Options for {@linkcode logLoss}. */

@@ -5,7 +5,8 @@
  * @module
  */
 
-import { checkFinite, checkInteger, show } from "../data/_checks.ts";
+import { checkFinite, checkInteger } from "../_internal/checks.ts";
+import { show } from "../_internal/show.ts";
 
 /** The kinds of model this area trains, as `as const` list. */
 export const MODEL_KINDS = ["k_neighbors", "random_forest"] as const;
