@@ -41,20 +41,6 @@ export function badName(option: string, value: unknown): string {
 export const PLAIN_ROWS_NEED_GROUP_BY =
   'Cannot group plain rows: option "groupBy" is not set (runs group by run name by default)';
 
-/** Thrown by `progress` for a bad total. */
-export function badTotal(total: unknown): string {
-  return `Cannot track progress: total must be a positive finite number, current value is ${
-    showAsString(total)
-  }`;
-}
-
-/** Thrown by a progress tracker's `update` for a bad count. */
-export function badDone(done: unknown): string {
-  return `Cannot update progress: done must be a finite number >= 0, current value is ${
-    showAsString(done)
-  }`;
-}
-
 /** Thrown by `saveChart` for a bad artifact name. */
 export function badArtifactName(name: unknown): string {
   return `Cannot save the chart: name must be a non-empty artifact path without an extension ` +

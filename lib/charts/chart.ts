@@ -1,8 +1,6 @@
 import type { TopLevelSpec } from "vega-lite";
-import { JUPYTER_DISPLAY } from "../tracking/run.ts";
+import { DENO_INSPECT, JUPYTER_DISPLAY } from "../display/jupyter.ts";
 import { toSvg } from "./render.ts";
-
-const INSPECT = Symbol.for("Deno.customInspect");
 
 /** The MIME type JupyterLab and VS Code render Vega-Lite 5 specs from. */
 export const VEGA_LITE_MIME = "application/vnd.vegalite.v5+json";
@@ -30,7 +28,7 @@ export interface ChartBundle {
  * @example The bundle of a small chart
  * ```ts
  * import { Chart, VEGA_LITE_MIME } from "./chart.ts";
- * import { JUPYTER_DISPLAY } from "../tracking/run.ts";
+ * import { JUPYTER_DISPLAY } from "../display/jupyter.ts";
  * import assert from "node:assert/strict";
  *
  * const chart = new Chart({
@@ -92,7 +90,7 @@ export class Chart {
   }
 
   /** Readable text in `console.log` and the REPL. */
-  [INSPECT](): string {
+  [DENO_INSPECT](): string {
     return this.toString();
   }
 }
