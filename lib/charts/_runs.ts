@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { TopLevelSpec } from "vega-lite";
+import type { TopLevelSpec } from "npm:vega-lite@5.23.0";
 import type { RunData, RunInfo } from "../tracking/entities.ts";
 import { badName, emptyList } from "./_messages.ts";
 

@@ -1,4 +1,4 @@
-import type { TopLevelSpec } from "vega-lite";
+import type { TopLevelSpec } from "npm:vega-lite@5.23.0";
 import { DENO_INSPECT, JUPYTER_DISPLAY } from "../display/jupyter.ts";
 import { toSvg } from "./render.ts";
 

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { mean } from "simple-statistics";
+import { mean } from "npm:simple-statistics@7.12.1";
 import { show } from "../_internal/show.ts";
 import { checkLabels, type Label } from "./_labels.ts";
 

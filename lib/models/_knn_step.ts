@@ -5,7 +5,7 @@
  * @module
  */
 
-import KNN from "ml-knn";
+import KNN from "npm:ml-knn@3.0.0";
 import { show } from "../_internal/show.ts";
 import type { ClassifierStep } from "./_fitted_pipeline.ts";
 
