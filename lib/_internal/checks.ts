@@ -173,7 +173,7 @@ export function checkIntegerLabels(what: string, y: unknown, length: number, nam
     }
     seen.add(label);
   }
-  return [...seen].sort((a, b) => a - b);
+  return sortLabels([...seen]);
 }
 
 /** A class label: a number or a string, as scikit-learn accepts. */
