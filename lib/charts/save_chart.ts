@@ -18,7 +18,7 @@ export interface SavedChart {
  *
  * `name` is an artifact path without extension, e.g. `"accuracy"` or `"charts/accuracy"`.
  *
- * @example
+ * @example A line chart saved on a run
  * ```ts
  * import { saveChart } from "./save_chart.ts";
  * import { artifactPath, setTrackingUri, withRun } from "../tracking/fluent.ts";

@@ -30,7 +30,7 @@ export interface PcaResult {
  * O(n · d²) covariance). Each component's sign is chosen so its largest-magnitude entry is
  * positive, so results are deterministic.
  *
- * @example
+ * @example Points on a line
  * ```ts
  * import { pca } from "./pca.ts";
  * import assert from "node:assert/strict";
