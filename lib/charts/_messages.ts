@@ -4,10 +4,7 @@
  * @module
  */
 
-/** A value shown in a message: strings quoted, everything else as `String()` gives it. */
-function show(value: unknown): string {
-  return typeof value === "string" ? JSON.stringify(value) : String(value);
-}
+import { showAsString } from "../_internal/show.ts";
 
 /** Thrown by `confusionMatrixHeatmap` for an empty matrix. */
 export const EMPTY_MATRIX = "Cannot plot a confusion matrix: the matrix is empty";
@@ -20,7 +17,7 @@ export function notSquare(row: number, length: number, size: number): string {
 /** Thrown by `confusionMatrixHeatmap` for a cell that is not a count. */
 export function badCount(row: number, column: number, value: unknown): string {
   return `Cannot plot a confusion matrix: cell [${row}][${column}] must be a finite number >= 0, ` +
-    `current value is ${show(value)}`;
+    `current value is ${showAsString(value)}`;
 }
 
 /** Thrown by `confusionMatrixHeatmap` when labels do not match the matrix. */
@@ -37,36 +34,22 @@ export function emptyList(option: string): string {
 /** Thrown by builders when a name option is not a non-empty string. */
 export function badName(option: string, value: unknown): string {
   return `Cannot build the chart: option "${option}" must be a non-empty string, current value ` +
-    `is ${show(value)}`;
+    `is ${showAsString(value)}`;
 }
 
 /** Thrown by `groupedBars` for plain rows without `groupBy`. */
 export const PLAIN_ROWS_NEED_GROUP_BY =
   'Cannot group plain rows: option "groupBy" is not set (runs group by run name by default)';
 
-/** Thrown by `progress` for a bad total. */
-export function badTotal(total: unknown): string {
-  return `Cannot track progress: total must be a positive finite number, current value is ${
-    show(total)
-  }`;
-}
-
-/** Thrown by a progress tracker's `update` for a bad count. */
-export function badDone(done: unknown): string {
-  return `Cannot update progress: done must be a finite number >= 0, current value is ${
-    show(done)
-  }`;
-}
-
 /** Thrown by `saveChart` for a bad artifact name. */
 export function badArtifactName(name: unknown): string {
   return `Cannot save the chart: name must be a non-empty artifact path without an extension ` +
-    `such as "charts/accuracy", current value is ${show(name)}`;
+    `such as "charts/accuracy", current value is ${showAsString(name)}`;
 }
 
 /** Thrown by `toSvg` for a bad scale factor. */
 export function badScale(scale: unknown): string {
   return `Cannot render the chart: scale must be a positive finite number, current value is ${
-    show(scale)
+    showAsString(scale)
   }`;
 }

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { TopLevelSpec } from "vega-lite";
+import type { TopLevelSpec } from "npm:vega-lite@5.23.0";
 import type { RunData, RunInfo } from "../tracking/entities.ts";
 import { badName, emptyList } from "./_messages.ts";
 
@@ -24,7 +24,18 @@ export interface RunLike {
   >;
 }
 
-/** The `$schema` every builder writes: Vega-Lite 5, which JupyterLab and VS Code render. */
+/**
+ * The `$schema` every builder writes: Vega-Lite 5, which JupyterLab and VS Code render.
+ *
+ * @example A builder's spec
+ * ```ts
+ * import { VEGA_LITE_SCHEMA } from "./_runs.ts";
+ * import { confusionMatrixHeatmap } from "./confusion_matrix_heatmap.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(confusionMatrixHeatmap([[1, 0], [0, 1]]).$schema, VEGA_LITE_SCHEMA);
+ * ```
+ */
 export const VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json";
 
 /** The label a category gets when a run has no value for it. */

@@ -8,8 +8,8 @@
 
 import process from "node:process";
 
-type Vega = typeof import("vega");
-type VegaLite = typeof import("vega-lite");
+type Vega = typeof import("npm:vega@5.33.1");
+type VegaLite = typeof import("npm:vega-lite@5.23.0");
 
 let loading: Promise<{ vega: Vega; vl: VegaLite }> | undefined;
 
@@ -21,7 +21,10 @@ export function loadVega(): Promise<{ vega: Vega; vl: VegaLite }> {
     const previous = flags.noDeprecation;
     flags.noDeprecation = true;
     try {
-      const [vega, vl] = await Promise.all([import("vega"), import("vega-lite")]);
+      const [vega, vl] = await Promise.all([
+        import("npm:vega@5.33.1"),
+        import("npm:vega-lite@5.23.0"),
+      ]);
       return { vega, vl };
     } finally {
       flags.noDeprecation = previous;

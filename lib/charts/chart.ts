@@ -1,10 +1,20 @@
-import type { TopLevelSpec } from "vega-lite";
-import { JUPYTER_DISPLAY } from "../tracking/run.ts";
+import type { TopLevelSpec } from "npm:vega-lite@5.23.0";
+import { DENO_INSPECT, JUPYTER_DISPLAY } from "../display/jupyter.ts";
 import { toSvg } from "./render.ts";
 
-const INSPECT = Symbol.for("Deno.customInspect");
-
-/** The MIME type JupyterLab and VS Code render Vega-Lite 5 specs from. */
+/**
+ * The MIME type JupyterLab and VS Code render Vega-Lite 5 specs from.
+ *
+ * @example The key of the spec in a chart's bundle
+ * ```ts
+ * import { chart, VEGA_LITE_MIME } from "./chart.ts";
+ * import { JUPYTER_DISPLAY } from "../display/jupyter.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const spec = { data: { values: [{ a: 1 }] }, mark: "point" as const };
+ * assert.deepEqual((await chart(spec)[JUPYTER_DISPLAY]())[VEGA_LITE_MIME], spec);
+ * ```
+ */
 export const VEGA_LITE_MIME = "application/vnd.vegalite.v5+json";
 
 /** What a {@linkcode Chart} shows as in a notebook: the spec, its SVG rendering and a title. */
@@ -30,7 +40,7 @@ export interface ChartBundle {
  * @example The bundle of a small chart
  * ```ts
  * import { Chart, VEGA_LITE_MIME } from "./chart.ts";
- * import { JUPYTER_DISPLAY } from "../tracking/run.ts";
+ * import { JUPYTER_DISPLAY } from "../display/jupyter.ts";
  * import assert from "node:assert/strict";
  *
  * const chart = new Chart({
@@ -92,7 +102,7 @@ export class Chart {
   }
 
   /** Readable text in `console.log` and the REPL. */
-  [INSPECT](): string {
+  [DENO_INSPECT](): string {
     return this.toString();
   }
 }
@@ -101,7 +111,7 @@ export class Chart {
  * Wraps a spec as a {@linkcode Chart}, ready to be a notebook cell's last expression:
  * `chart(paramVsMetric(runs, { param: "max_depth", metric: "test_accuracy" }))`.
  *
- * @example
+ * @example An untitled scatter plot
  * ```ts
  * import { chart } from "./chart.ts";
  * import assert from "node:assert/strict";

@@ -1,4 +1,4 @@
-import type { TopLevelSpec } from "vega-lite";
+import type { TopLevelSpec } from "npm:vega-lite@5.23.0";
 import type { Metric } from "../tracking/entities.ts";
 import { checkName, titled, VEGA_LITE_SCHEMA } from "./_runs.ts";
 

@@ -7,8 +7,8 @@
  * @example From runs to a saved chart
  * ```ts
  * import { chart, paramVsMetric, saveChart } from "./mod.ts";
- * import { searchRuns, setTrackingUri, withRun, logParam, logMetric } from "../tracking/fluent.ts";
- * import { JUPYTER_DISPLAY } from "../tracking/run.ts";
+ * import { searchRuns, setTrackingUri, withRun, logParam, logMetric } from "../tracking/mod.ts";
+ * import { JUPYTER_DISPLAY } from "../display/jupyter.ts";
  * import assert from "node:assert/strict";
  *
  * setTrackingUri(await Deno.makeTempDir());
@@ -46,12 +46,14 @@ export { toSvg, type ToSvgOptions } from "./render.ts";
 export { Chart, chart, type ChartBundle, VEGA_LITE_MIME } from "./chart.ts";
 export { saveChart, type SavedChart } from "./save_chart.ts";
 export {
-  type DisplayFn,
-  type DisplayOptions,
   type Progress,
   progress,
-  type ProgressBundle,
   type ProgressExtra,
   type ProgressOptions,
-} from "./progress.ts";
+} from "../display/progress.ts";
+export {
+  type DisplayFn,
+  type DisplayOptions,
+  type HtmlBundle as ProgressBundle,
+} from "../display/jupyter.ts";
 export { type RunLike, VEGA_LITE_SCHEMA } from "./_runs.ts";

@@ -1,4 +1,4 @@
-import type { TopLevelSpec } from "vega-lite";
+import type { TopLevelSpec } from "npm:vega-lite@5.23.0";
 import { badScale } from "./_messages.ts";
 import { loadVega } from "./_vega.ts";
 
@@ -62,7 +62,10 @@ export async function toSvg(spec: TopLevelSpec, options: ToSvgOptions = {}): Pro
 }
 
 /** A Vega logger that sends warnings to `onWarning` and errors to the console. */
-function warningLogger(vega: typeof import("vega"), onWarning: (message: string) => void) {
+function warningLogger(
+  vega: typeof import("npm:vega@5.33.1"),
+  onWarning: (message: string) => void,
+) {
   const base = vega.logger(vega.Warn);
   const logger = {
     level(_?: number) {

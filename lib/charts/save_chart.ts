@@ -1,5 +1,5 @@
-import type { TopLevelSpec } from "vega-lite";
-import { logText } from "../tracking/fluent.ts";
+import type { TopLevelSpec } from "npm:vega-lite@5.23.0";
+import { logText } from "../tracking/mod.ts";
 import { badArtifactName } from "./_messages.ts";
 import { Chart } from "./chart.ts";
 
@@ -18,10 +18,10 @@ export interface SavedChart {
  *
  * `name` is an artifact path without extension, e.g. `"accuracy"` or `"charts/accuracy"`.
  *
- * @example
+ * @example A line chart saved on a run
  * ```ts
  * import { saveChart } from "./save_chart.ts";
- * import { artifactPath, setTrackingUri, withRun } from "../tracking/fluent.ts";
+ * import { artifactPath, setTrackingUri, withRun } from "../tracking/mod.ts";
  * import assert from "node:assert/strict";
  *
  * setTrackingUri(await Deno.makeTempDir());

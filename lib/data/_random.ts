@@ -5,7 +5,12 @@
  * @module
  */
 
-import { integer, MersenneTwister19937, realZeroToOneExclusive, shuffle } from "random-js";
+import {
+  integer,
+  MersenneTwister19937,
+  realZeroToOneExclusive,
+  shuffle,
+} from "npm:random-js@2.1.0";
 
 /** The draws the generators need. */
 export interface RandomSource {

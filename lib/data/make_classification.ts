@@ -4,7 +4,8 @@
  * @module
  */
 
-import { checkFinite, checkInteger, show } from "./_checks.ts";
+import { checkFinite, checkInteger } from "../_internal/checks.ts";
+import { show } from "../_internal/show.ts";
 import { checkRandomState, createRandomSource, type RandomSource } from "./_random.ts";
 
 /** Options for {@linkcode makeClassification}; names follow scikit-learn's in camelCase. */

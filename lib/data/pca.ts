@@ -4,7 +4,7 @@
  * @module
  */
 
-import { checkMatrix } from "./_checks.ts";
+import { checkMatrix } from "../_internal/checks.ts";
 
 /** Options of {@linkcode pca}. */
 export interface PcaOptions {
@@ -30,7 +30,7 @@ export interface PcaResult {
  * O(n · d²) covariance). Each component's sign is chosen so its largest-magnitude entry is
  * positive, so results are deterministic.
  *
- * @example
+ * @example Points on a line
  * ```ts
  * import { pca } from "./pca.ts";
  * import assert from "node:assert/strict";

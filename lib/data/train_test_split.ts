@@ -5,7 +5,8 @@
  * @module
  */
 
-import { type Label, show, uniqueLabels } from "./_checks.ts";
+import { type Label, uniqueLabels } from "../_internal/checks.ts";
+import { show } from "../_internal/show.ts";
 import { checkRandomState, createRandomSource, type RandomSource } from "./_random.ts";
 
 /** Options for {@linkcode trainTestSplit}; names follow scikit-learn's in camelCase. */

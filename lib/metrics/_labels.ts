@@ -4,7 +4,8 @@
  * @module
  */
 
-import { type Label, show, uniqueLabels } from "../data/_checks.ts";
+import { type Label, sortLabels, uniqueLabels } from "../_internal/checks.ts";
+import { show } from "../_internal/show.ts";
 
 export type { Label };
 
@@ -52,11 +53,4 @@ export function checkLabelPair<L extends Label>(
     );
   }
   return sortLabels([...new Set<L>([...trueLabels, ...predLabels])]);
-}
-
-/** Sorts labels of one type ascending: numbers numerically, strings by code units. */
-export function sortLabels<L extends Label>(labels: L[]): L[] {
-  return labels.sort((a, b) =>
-    typeof a === "number" ? (a as number) - (b as number) : a < b ? -1 : a > b ? 1 : 0
-  );
 }

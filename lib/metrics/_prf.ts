@@ -5,7 +5,7 @@
  * @module
  */
 
-import { show } from "../data/_checks.ts";
+import { show } from "../_internal/show.ts";
 import { checkLabelPair, checkLabels, type Label } from "./_labels.ts";
 
 /** The averaging modes, as scikit-learn names them. */

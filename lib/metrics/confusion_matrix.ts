@@ -4,7 +4,7 @@
  * @module
  */
 
-import { show } from "../data/_checks.ts";
+import { show } from "../_internal/show.ts";
 import { checkLabelPair, checkLabels, type Label } from "./_labels.ts";
 
 /** Options for {@linkcode confusionMatrix}. */

@@ -4,8 +4,8 @@
  * @module
  */
 
-import { mean } from "simple-statistics";
-import { show } from "../data/_checks.ts";
+import { mean } from "npm:simple-statistics@7.12.1";
+import { show } from "../_internal/show.ts";
 import { checkLabels, type Label } from "./_labels.ts";
 
 /** Options for {@linkcode logLoss}. */

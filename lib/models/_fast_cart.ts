@@ -52,11 +52,6 @@ export function unitSumTable(n: number): Float64Array {
   return table;
 }
 
-/** Largest length the dense table currently covers. */
-export function unitSumTableRows(): number {
-  return tableRows;
-}
-
 /**
  * Exact description of c ↦ S(c, n) as a list of segments: on segment i, for
  * `starts[i] ≤ c < starts[i + 1]`, `S(c, n) = values[i] + (c − starts[i]) · steps[i]`.

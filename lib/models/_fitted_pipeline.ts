@@ -5,7 +5,7 @@
  * @module
  */
 
-import { checkMatrix } from "../data/_checks.ts";
+import { checkMatrix } from "../_internal/checks.ts";
 import type { ModelKind, ModelParams } from "./params.ts";
 import type { Pipeline, PipelineJSON } from "./pipeline.ts";
 import type { StandardScaler } from "./scaler.ts";

@@ -10,7 +10,7 @@
 // RandomForestClassifier API and JSON: constructor(options), train, predictionValues, toJSON,
 // static load).
 import { FastRandomForestClassifier as ForestClassifier } from "./fast_random_forest.ts";
-import { show } from "../data/_checks.ts";
+import { show } from "../_internal/show.ts";
 import type { ClassifierStep } from "./_fitted_pipeline.ts";
 
 /** The forest's training options, in ml-random-forest's names. */

@@ -5,8 +5,8 @@
  * @module
  */
 
-import KNN from "ml-knn";
-import { show } from "../data/_checks.ts";
+import KNN from "npm:ml-knn@3.0.0";
+import { show } from "../_internal/show.ts";
 import type { ClassifierStep } from "./_fitted_pipeline.ts";
 
 /** The part of ml-knn 3's KNN this step uses (the package ships no types). */

@@ -26,7 +26,7 @@
  * @module
  */
 
-import { integer, MersenneTwister19937 } from "random-js";
+import { integer, MersenneTwister19937 } from "npm:random-js@2.1.0";
 import {
   type CartNodeJSON,
   type CartNodeOptions,
@@ -368,7 +368,7 @@ const MAX_LABEL = 2 ** 24;
  * @example Same forest as ml-random-forest
  * ```ts
  * import { FastRandomForestClassifier } from "./fast_random_forest.ts";
- * import { RandomForestClassifier } from "ml-random-forest";
+ * import { RandomForestClassifier } from "npm:ml-random-forest@2.1.0";
  * import assert from "node:assert/strict";
  *
  * const X = [[1, 5], [2, 3], [3, 8], [4, 1], [5, 9], [6, 2], [7, 7], [8, 4]];

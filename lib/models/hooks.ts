@@ -49,7 +49,22 @@ export function onTrain(callback: TrainCallback): () => void {
   };
 }
 
-/** Calls the registered callbacks (for the training functions; not part of the public API). */
+/**
+ * Calls the registered callbacks (for the training functions; not part of the public API).
+ *
+ * @example One registered callback
+ * ```ts
+ * import { notifyTrain, onTrain } from "./hooks.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const seen: string[] = [];
+ * const off = onTrain((kind, params) => seen.push(`${kind} ${params.n_neighbors}`));
+ * notifyTrain("k_neighbors", { n_neighbors: 5 });
+ * off();
+ * notifyTrain("k_neighbors", { n_neighbors: 7 });
+ * assert.deepEqual(seen, ["k_neighbors 5"]);
+ * ```
+ */
 export function notifyTrain(kind: ModelKind, params: Readonly<ModelParams>): void {
   for (const callback of [...callbacks]) callback(kind, { ...params });
 }

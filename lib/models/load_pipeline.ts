@@ -4,7 +4,7 @@
  * @module
  */
 
-import { show } from "../data/_checks.ts";
+import { show } from "../_internal/show.ts";
 import { type ClassifierStep, FittedPipeline } from "./_fitted_pipeline.ts";
 import { loadRandomForestStep } from "./_forest_step.ts";
 import { loadKNeighborsStep } from "./_knn_step.ts";

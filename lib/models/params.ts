@@ -5,9 +5,22 @@
  * @module
  */
 
-import { checkFinite, checkInteger, show } from "../data/_checks.ts";
+import { checkFinite, checkInteger } from "../_internal/checks.ts";
+import { show } from "../_internal/show.ts";
 
-/** The kinds of model this area trains, as `as const` list. */
+/**
+ * The kinds of model this area trains, as `as const` list.
+ *
+ * @example A pipeline's kind
+ * ```ts
+ * import { MODEL_KINDS } from "./params.ts";
+ * import { trainKNeighbors } from "./k_neighbors.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const model = trainKNeighbors([[0], [1], [2]], [0, 1, 1], { nNeighbors: 1, autolog: false });
+ * assert.ok(MODEL_KINDS.includes(model.kind));
+ * ```
+ */
 export const MODEL_KINDS = ["k_neighbors", "random_forest"] as const;
 /** One of {@linkcode MODEL_KINDS}. */
 export type ModelKind = typeof MODEL_KINDS[number];

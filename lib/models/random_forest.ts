@@ -4,7 +4,7 @@
  * @module
  */
 
-import { checkIntegerLabels, checkMatrix } from "../data/_checks.ts";
+import { checkIntegerLabels, checkMatrix } from "../_internal/checks.ts";
 import { encodeLabels, FittedPipeline } from "./_fitted_pipeline.ts";
 import { fitRandomForestStep } from "./_forest_step.ts";
 import { notifyTrain } from "./hooks.ts";

@@ -5,7 +5,8 @@
  * @module
  */
 
-import { checkMatrix, show } from "../data/_checks.ts";
+import { checkMatrix } from "../_internal/checks.ts";
+import { show } from "../_internal/show.ts";
 
 /** A fitted {@linkcode StandardScaler} as plain JSON data. */
 export interface StandardScalerJSON {

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { isMap, isScalar, parseDocument } from "yaml";
+import { isMap, isScalar, parseDocument } from "npm:yaml@2.9.1";
 
 /** A value in a YAML document this module writes: scalars, lists of scalars, nested mappings. */
 export type YamlValue =

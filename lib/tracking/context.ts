@@ -7,19 +7,10 @@
 
 import { dirname, resolve } from "node:path";
 import { userInfo } from "node:os";
+import { inJupyter } from "../display/jupyter.ts";
 import { uriToPath } from "./uri.ts";
 
 let gitCommit: string | null | undefined;
-
-/** Whether this code runs inside Deno's Jupyter kernel. */
-export function inJupyter(): boolean {
-  try {
-    // Outside `deno jupyter` the property exists but its getter throws.
-    return typeof (Deno as unknown as { jupyter?: unknown }).jupyter === "object";
-  } catch {
-    return false;
-  }
-}
 
 function gitCommitOf(dir: string): string | null {
   if (gitCommit !== undefined) return gitCommit;

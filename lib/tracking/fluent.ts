@@ -15,7 +15,7 @@ import type { SearchExperimentsOptions, ViewType } from "./store.ts";
 import { activeExperiment, getStore, setActiveExperiment } from "./tracking_uri.ts";
 import { contextTags } from "./context.ts";
 import { endRunsOnExit } from "./_exit.ts";
-import { printable } from "./validation.ts";
+import { printable } from "../_internal/show.ts";
 
 const runStack: Run[] = [];
 endRunsOnExit(runStack);
@@ -372,7 +372,7 @@ export async function logText(text: string, artifactFile: string): Promise<void>
 export async function logDict(obj: unknown, artifactFile: string): Promise<void> {
   let text: string;
   if (/\.ya?ml$/i.test(artifactFile)) {
-    const { stringify } = await import("yaml");
+    const { stringify } = await import("npm:yaml@2.9.1");
     text = stringify(obj);
   } else {
     text = JSON.stringify(obj, null, 2);
@@ -532,7 +532,7 @@ export async function loadText(runId: string, artifactFile: string): Promise<str
 export async function loadDict<T = unknown>(runId: string, artifactFile: string): Promise<T> {
   const text = await loadText(runId, artifactFile);
   if (/\.ya?ml$/i.test(artifactFile)) {
-    const { parse } = await import("yaml");
+    const { parse } = await import("npm:yaml@2.9.1");
     return parse(text) as T;
   }
   return JSON.parse(text) as T;

@@ -7,6 +7,7 @@
  */
 
 import { isAbsolute } from "node:path";
+import { printable } from "../_internal/show.ts";
 import { invalid } from "./errors.ts";
 import { generateRunName } from "./run_names.ts";
 import type { Batch, CreateRunOptions } from "./store.ts";
@@ -96,11 +97,6 @@ export function validateKey(kind: "metric" | "param" | "tag", key: unknown): ass
       );
     }
   }
-}
-
-/** Shows control characters visibly in error messages. */
-export function printable(s: string): string {
-  return JSON.stringify(s).slice(1, -1);
 }
 
 /** Checks a run id's form (so it cannot escape the store as a path). */

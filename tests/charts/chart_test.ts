@@ -8,7 +8,7 @@ import {
   toSvg,
   VEGA_LITE_MIME,
 } from "../../lib/charts/mod.ts";
-import { JUPYTER_DISPLAY } from "../../lib/tracking/run.ts";
+import { JUPYTER_DISPLAY } from "../../lib/display/mod.ts";
 import type { TopLevelSpec } from "vega-lite";
 
 const spec = (): TopLevelSpec => ({

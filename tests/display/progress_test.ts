@@ -1,8 +1,8 @@
 /** Progress bars: plain text lines off a terminal, one rewritten line on a terminal, in-place HTML in Jupyter. */
 
 import assert from "node:assert/strict";
-import { type DisplayOptions, progress, type ProgressBundle } from "../../lib/charts/mod.ts";
-import * as msg from "../../lib/charts/_messages.ts";
+import { type DisplayOptions, type HtmlBundle, progress } from "../../lib/display/mod.ts";
+import * as msg from "../../lib/display/_messages.ts";
 
 /** A clock that advances `step` ms at each reading. */
 function clock(step: number): () => number {
@@ -61,8 +61,8 @@ Deno.test("progress on a terminal: one line rewritten with \\r, throttled, ended
 });
 
 Deno.test("progress in Jupyter: one display_id, shown once then updated in place", async () => {
-  const calls: { bundle: ProgressBundle; options: DisplayOptions }[] = [];
-  const display = (bundle: ProgressBundle, options: DisplayOptions) => {
+  const calls: { bundle: HtmlBundle; options: DisplayOptions }[] = [];
+  const display = (bundle: HtmlBundle, options: DisplayOptions) => {
     calls.push({ bundle, options });
     return new Promise<void>((resolve) => setTimeout(resolve, 1));
   };
@@ -90,7 +90,7 @@ Deno.test("progress in Jupyter: one display_id, shown once then updated in place
 });
 
 Deno.test("progress in Jupyter: fast updates are throttled, the final state always sent", async () => {
-  const calls: ProgressBundle[] = [];
+  const calls: HtmlBundle[] = [];
   const bar = progress(1000, {
     display: (bundle) => (calls.push(bundle), Promise.resolve()),
     now: clock(1),

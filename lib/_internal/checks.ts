@@ -6,21 +6,23 @@
  * @module
  */
 
-/** Formats a value for an error message: numbers as JavaScript prints them, others as JSON. */
-export function show(value: unknown): string {
-  if (typeof value === "number" || typeof value === "bigint") return String(value);
-  if (value === undefined) return "undefined";
-  if (typeof value === "function") return "a function";
-  try {
-    const text = JSON.stringify(value);
-    if (text === undefined) return String(value);
-    return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-  } catch {
-    return String(value);
-  }
-}
+import { show } from "./show.ts";
 
-/** Throws unless `value` is an integer no smaller than `min`. */
+/**
+ * Throws unless `value` is an integer no smaller than `min`.
+ *
+ * @example A count of rows
+ * ```ts
+ * import { checkInteger } from "./checks.ts";
+ * import assert from "node:assert/strict";
+ *
+ * checkInteger("sample", "nSamples", 10, 1);
+ * assert.throws(
+ *   () => checkInteger("sample", "nSamples", 0, 1),
+ *   { name: "RangeError", message: "Cannot sample: nSamples must be at least 1, current value is 0" },
+ * );
+ * ```
+ */
 export function checkInteger(what: string, name: string, value: unknown, min: number): void {
   if (typeof value !== "number" || !Number.isInteger(value)) {
     throw new TypeError(
@@ -34,7 +36,21 @@ export function checkInteger(what: string, name: string, value: unknown, min: nu
   }
 }
 
-/** Throws unless `value` is a finite number. */
+/**
+ * Throws unless `value` is a finite number.
+ *
+ * @example A scale factor
+ * ```ts
+ * import { checkFinite } from "./checks.ts";
+ * import assert from "node:assert/strict";
+ *
+ * checkFinite("scale", "factor", 2.5);
+ * assert.throws(
+ *   () => checkFinite("scale", "factor", "2"),
+ *   { name: "TypeError", message: 'Cannot scale: factor must be a number, current value is "2"' },
+ * );
+ * ```
+ */
 export function checkFinite(what: string, name: string, value: unknown): void {
   if (typeof value !== "number") {
     throw new TypeError(
@@ -50,6 +66,18 @@ export function checkFinite(what: string, name: string, value: unknown): void {
  * Checks a feature matrix: a non-empty array of rows, all with the same number of columns (at
  * least one, and `nFeatures` when given), holding finite numbers only. Returns the number of
  * columns. Costs O(rows × columns).
+ *
+ * @example Rows of equal length
+ * ```ts
+ * import { checkMatrix } from "./checks.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(checkMatrix("fit", [[1, 2], [3, 4]]), 2);
+ * assert.throws(
+ *   () => checkMatrix("fit", [[1, 2], [3]]),
+ *   { message: "Cannot fit: X[1] must have 2 values like X[0], current value has 1" },
+ * );
+ * ```
  */
 export function checkMatrix(
   what: string,
@@ -112,6 +140,15 @@ export function checkMatrix(
 /**
  * Checks class labels for training: an array of `length` integers (any sign). Returns the
  * distinct labels in ascending order.
+ *
+ * @example Labels of three rows
+ * ```ts
+ * import { checkIntegerLabels } from "./checks.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(checkIntegerLabels("fit", [1, 0, 1], 3), [0, 1]);
+ * assert.throws(() => checkIntegerLabels("fit", [0, 0.5, 1], 3), /y\[1\] must be an integer/);
+ * ```
  */
 export function checkIntegerLabels(what: string, y: unknown, length: number, name = "y"): number[] {
   if (!Array.isArray(y)) {
@@ -136,7 +173,7 @@ export function checkIntegerLabels(what: string, y: unknown, length: number, nam
     }
     seen.add(label);
   }
-  return [...seen].sort((a, b) => a - b);
+  return sortLabels([...seen]);
 }
 
 /** A class label: a number or a string, as scikit-learn accepts. */
@@ -146,6 +183,15 @@ export type Label = number | string;
  * Checks that `labels` is an array of numbers or of strings (not both, as scikit-learn refuses
  * mixed label types) and returns its distinct values in ascending order: numbers numerically,
  * strings by UTF-16 code units. Costs O(n log n).
+ *
+ * @example Distinct labels, sorted
+ * ```ts
+ * import { uniqueLabels } from "./checks.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(uniqueLabels("split", "y", ["b", "a", "b"]), ["a", "b"]);
+ * assert.throws(() => uniqueLabels("split", "y", [1, "a"]), /must not mix number and string/);
+ * ```
  */
 export function uniqueLabels<L extends Label>(what: string, name: string, labels: unknown): L[] {
   if (!Array.isArray(labels)) {
@@ -181,8 +227,24 @@ export function uniqueLabels<L extends Label>(what: string, name: string, labels
     }
     seen.add(label as L);
   }
-  const unique = [...seen];
-  return kind === "number"
-    ? unique.sort((a, b) => (a as number) - (b as number))
-    : unique.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return sortLabels([...seen]);
+}
+
+/**
+ * Sorts labels of one type in place, ascending: numbers numerically, strings by UTF-16 code
+ * units. Returns `labels`.
+ *
+ * @example Numbers and strings
+ * ```ts
+ * import { sortLabels } from "./checks.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(sortLabels([10, 2, -1]), [-1, 2, 10]);
+ * assert.deepEqual(sortLabels(["b", "B", "a"]), ["B", "a", "b"]);
+ * ```
+ */
+export function sortLabels<L extends Label>(labels: L[]): L[] {
+  return labels.sort((a, b) =>
+    typeof a === "number" ? (a as number) - (b as number) : a < b ? -1 : a > b ? 1 : 0
+  );
 }

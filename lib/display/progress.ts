@@ -1,21 +1,12 @@
-import { escapeHtml, formatMetric } from "../tracking/run.ts";
+/**
+ * A progress bar for long loops: updated in place in a notebook, a line on a terminal.
+ *
+ * @module
+ */
+
 import { badDone, badTotal } from "./_messages.ts";
-
-/** A MIME bundle as `Deno.jupyter.display` takes it with `raw: true`. */
-export type ProgressBundle = { "text/html": string; "text/plain": string };
-
-/** The options `Deno.jupyter.display` takes (see `Deno.jupyter.DisplayOptions`). */
-export interface DisplayOptions {
-  /** Send the object as a ready MIME bundle. */
-  raw?: boolean;
-  /** Replace the output shown under `display_id` instead of adding one. */
-  update?: boolean;
-  /** The id that later updates refer to. */
-  display_id?: string;
-}
-
-/** A function with the shape of `Deno.jupyter.display`. */
-export type DisplayFn = (bundle: ProgressBundle, options: DisplayOptions) => Promise<void>;
+import { escapeHtml, formatMetric } from "./format.ts";
+import { type DisplayFn, jupyterDisplay } from "./jupyter.ts";
 
 /** Extra information shown after the bar: a text, or values shown as `key=value`. */
 export type ProgressExtra = string | Readonly<Record<string, number | string>>;
@@ -61,18 +52,6 @@ export interface Progress {
    * `break`), ends the terminal line, and waits until every notebook update has been sent.
    */
   done(extra?: ProgressExtra): Promise<void>;
-}
-
-/** `Deno.jupyter.display` inside Deno's Jupyter kernel, else undefined (the getter throws). */
-function jupyterDisplay(): DisplayFn | undefined {
-  try {
-    const jupyter = (Deno as unknown as { jupyter?: { display?: unknown } }).jupyter;
-    return typeof jupyter === "object" && typeof jupyter.display === "function"
-      ? jupyter.display.bind(jupyter) as DisplayFn
-      : undefined;
-  } catch {
-    return undefined; // outside the kernel the getter throws
-  }
 }
 
 const BAR_WIDTH = 24;
