@@ -8,7 +8,7 @@ import { confusionMatrixHeatmap, saveChart } from "../charts/mod.ts";
 import { confusionMatrix } from "../metrics/mod.ts";
 import type { Pipeline } from "../models/pipeline.ts";
 import { logMetrics } from "../tracking/mod.ts";
-import { logModel } from "../flavor/log_model.ts";
+import { logModel } from "../flavor/mod.ts";
 import { evaluateModel, type Split } from "./evaluate.ts";
 import type { RunOptions } from "./run_options.ts";
 
