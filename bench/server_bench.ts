@@ -12,14 +12,8 @@
  * @module
  */
 
-import {
-  endRun,
-  getStore,
-  logMetric,
-  setExperiment,
-  setTrackingUri,
-  startRun,
-} from "../lib/mod.ts";
+import { endRun, logMetric, setExperiment, setTrackingUri, startRun } from "../lib/mod.ts";
+import { getStore } from "../lib/tracking/mod.ts";
 import { runPython } from "../tools/python.ts";
 import { startTrackingServer } from "../tools/server.ts";
 import type { BenchRow } from "./_table.ts";

@@ -9,7 +9,8 @@
 
 import { join } from "node:path";
 import { MersenneTwister19937, Random } from "random-js";
-import { endRun, FileStore, logMetric, setTrackingUri, startRun } from "../lib/mod.ts";
+import { endRun, logMetric, setTrackingUri, startRun } from "../lib/mod.ts";
+import { FileStore } from "../lib/tracking/mod.ts";
 import { runPython } from "../tools/python.ts";
 import { type BenchRow, median } from "./_table.ts";
 

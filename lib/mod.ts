@@ -1,7 +1,12 @@
 /**
  * Experiment tracking for machine-learning work in Deno notebooks: runs recorded in MLflow's
  * file-store layout (`mlruns/`), so MLflow's own UI and clients read them, or on an MLflow
- * tracking server (`setTrackingUri("http://…")`), and local runs synced to one later.
+ * tracking server (`setTrackingUri("http://…")`); seeded data, k-neighbours and random-forest
+ * pipelines, scikit-learn's metrics, and Vega-Lite charts that render in notebooks and reports.
+ *
+ * This entry point holds what a notebook needs. The package's other entry points hold the rest:
+ * `./tracking` (the stores, the store contract, sync), `./data`, `./models`, `./metrics`,
+ * `./charts`, `./display`, `./flavor` and `./experiment`.
  *
  * @example
  * ```ts
@@ -20,10 +25,91 @@
  * @module
  */
 
-export * from "./tracking/mod.ts";
+// Tracking: MLflow's fluent API, its entities and its error.
+export {
+  activeRun,
+  activeRunId,
+  artifactPath,
+  createExperiment,
+  deleteTag,
+  downloadArtifacts,
+  endRun,
+  getExperiment,
+  getExperimentByName,
+  getMetricHistory,
+  getRun,
+  listArtifacts,
+  loadDict,
+  loadText,
+  logArtifact,
+  logArtifacts,
+  logDict,
+  logMetric,
+  logMetrics,
+  logParam,
+  logParams,
+  logText,
+  type MetricOptions,
+  searchExperiments,
+  searchRuns,
+  type SearchRunsOptions,
+  setExperiment,
+  setTag,
+  setTags,
+  startRun,
+  type StartRunOptions,
+  withRun,
+} from "./tracking/fluent.ts";
+export { getTrackingUri, setTrackingUri } from "./tracking/tracking_uri.ts";
+export type { SearchExperimentsOptions, ViewType } from "./tracking/store.ts";
+export {
+  type Experiment,
+  type FileInfo,
+  type LifecycleStage,
+  type Metric,
+  RUN_STATUSES,
+  type RunData,
+  type RunInfo,
+  type RunStatus,
+} from "./tracking/entities.ts";
+export { ERROR_CODES, type ErrorCode, MlflowError } from "./tracking/errors.ts";
+export { Run, RunList } from "./tracking/run.ts";
+
+// Models logged with a run, loaded back, and hyperparameters logged as models train.
+export {
+  autolog,
+  type AutologOptions,
+  FLAVOR,
+  loadModel,
+  type LoggedModel,
+  logModel,
+  type LogModelOptions,
+  runModels,
+} from "./flavor/mod.ts";
+
+// Data, models, metrics.
 export * from "./data/mod.ts";
 export * from "./metrics/mod.ts";
-export * from "./models/mod.ts";
-export * from "./flavor/mod.ts";
+export {
+  type KNeighborsOptions,
+  loadPipeline,
+  MODEL_KINDS,
+  type ModelKind,
+  type ModelParams,
+  type ParamValue,
+  type Pipeline,
+  type PipelineJSON,
+  type RandomForestOptions,
+  StandardScaler,
+  type StandardScalerJSON,
+  trainKNeighbors,
+  type TrainOptions,
+  trainRandomForest,
+} from "./models/mod.ts";
+
+// Charts and notebook display.
 export * from "./charts/mod.ts";
+export { type HtmlBundle, JUPYTER_DISPLAY } from "./display/mod.ts";
+
+// The original project's two training scripts, as functions.
 export * from "./experiment/mod.ts";

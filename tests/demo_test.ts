@@ -3,7 +3,7 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { FileStore } from "../lib/mod.ts";
+import { FileStore } from "../lib/tracking/mod.ts";
 
 const DEMO = new URL("../tools/demo.ts", import.meta.url).pathname;
 

@@ -13,6 +13,7 @@
 import { relative } from "node:path";
 import { parseArgs } from "node:util";
 import * as ml from "../lib/mod.ts";
+import { isServerUri } from "../lib/tracking/mod.ts";
 import { listNotebooks, renderReport, REPORTS_DIR } from "./jupyter.ts";
 import { REPO_ROOT } from "./python.ts";
 
@@ -86,7 +87,7 @@ if (reports.length) {
   for (const r of reports) console.log(`  ${relative(REPO_ROOT, r)}`);
 }
 console.log(
-  ml.isServerUri(ml.getTrackingUri())
+  isServerUri(ml.getTrackingUri())
     ? `Browse every run in MLflow's UI: ${ml.getTrackingUri()}`
     : "Browse every run in MLflow's own UI: npx -y deno@2.9.6 task ui",
 );

@@ -9,7 +9,7 @@
 
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { FileStore, isServerUri, RestStore } from "../lib/mod.ts";
+import { FileStore, isServerUri, RestStore } from "../lib/tracking/mod.ts";
 import { ensureVenv, REPO_ROOT, VENV_DIR } from "./python.ts";
 
 /** The command line that serves `store` with MLflow's UI on `host:port`. */

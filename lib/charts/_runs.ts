@@ -8,6 +8,7 @@
 import type { TopLevelSpec } from "npm:vega-lite@5.23.0";
 import type { RunData, RunInfo } from "../tracking/entities.ts";
 import { badName, emptyList } from "./_messages.ts";
+import type { AnyVegaLiteSpec, VegaLiteSpec } from "./spec.ts";
 
 /**
  * What the builders read from a run: its name and id, and its params, latest metrics and tags.
@@ -114,4 +115,14 @@ export function checkNames(option: string, values: readonly unknown[]): void {
 /** The optional `title` of a spec, set only when given. */
 export function titled(title: string | undefined): Pick<TopLevelSpec, "title"> {
   return title === undefined ? {} : { title };
+}
+
+/** A spec built against Vega-Lite's own types, as the JSON the package's signatures use. */
+export function asJson(spec: TopLevelSpec): VegaLiteSpec {
+  return spec as unknown as VegaLiteSpec;
+}
+
+/** A spec in JSON form, as Vega-Lite's own type (for compiling it). */
+export function asTopLevel(spec: AnyVegaLiteSpec): TopLevelSpec {
+  return spec as unknown as TopLevelSpec;
 }

@@ -1,4 +1,4 @@
-import type { TopLevelSpec } from "npm:vega-lite@5.23.0";
+import type { AnyVegaLiteSpec, VegaLiteSpec } from "./spec.ts";
 import { DENO_INSPECT, JUPYTER_DISPLAY } from "../display/jupyter.ts";
 import { toSvg } from "./render.ts";
 
@@ -20,7 +20,7 @@ export const VEGA_LITE_MIME = "application/vnd.vegalite.v5+json";
 /** What a {@linkcode Chart} shows as in a notebook: the spec, its SVG rendering and a title. */
 export interface ChartBundle {
   /** The Vega-Lite spec, drawn interactively by JupyterLab and VS Code. */
-  [VEGA_LITE_MIME]: TopLevelSpec;
+  [VEGA_LITE_MIME]: VegaLiteSpec;
   /** The same chart as a static SVG, for frontends and exports without Vega-Lite (nbconvert). */
   "image/svg+xml": string;
   /** One line naming the chart, for plain-text frontends. */
@@ -58,12 +58,12 @@ export interface ChartBundle {
  */
 export class Chart {
   /** The chart's Vega-Lite spec (a copy of the one given). */
-  readonly spec: TopLevelSpec;
+  readonly spec: VegaLiteSpec;
   #svg: Promise<string> | undefined;
 
   /** Wraps a copy of `spec`. */
-  constructor(spec: TopLevelSpec) {
-    this.spec = structuredClone(spec);
+  constructor(spec: AnyVegaLiteSpec) {
+    this.spec = structuredClone(spec) as VegaLiteSpec;
   }
 
   /** The chart's title as text: its `title` (or title's `text`), else its `description`. */
@@ -121,6 +121,6 @@ export class Chart {
  * assert.equal(String(c), "Vega-Lite chart");
  * ```
  */
-export function chart(spec: TopLevelSpec): Chart {
+export function chart(spec: AnyVegaLiteSpec): Chart {
   return new Chart(spec);
 }

@@ -1,6 +1,6 @@
-import type { TopLevelSpec } from "npm:vega-lite@5.23.0";
+import type { VegaLiteSpec } from "./spec.ts";
 import { badCount, badLabels, EMPTY_MATRIX, notSquare } from "./_messages.ts";
-import { titled, VEGA_LITE_SCHEMA } from "./_runs.ts";
+import { asJson, titled, VEGA_LITE_SCHEMA } from "./_runs.ts";
 
 /** Options of {@linkcode confusionMatrixHeatmap}. */
 export interface ConfusionMatrixHeatmapOptions {
@@ -35,7 +35,7 @@ export interface ConfusionMatrixHeatmapOptions {
 export function confusionMatrixHeatmap(
   matrix: readonly (readonly number[])[],
   options: ConfusionMatrixHeatmapOptions = {},
-): TopLevelSpec {
+): VegaLiteSpec {
   const { title = "Confusion matrix", cellSize = 48 } = options;
   const size = matrix.length;
   if (size === 0) throw new RangeError(EMPTY_MATRIX);
@@ -59,7 +59,7 @@ export function confusionMatrixHeatmap(
   );
   const max = Math.max(...values.map((v) => v.count));
   const axis = { labelAngle: 0 };
-  return {
+  return asJson({
     $schema: VEGA_LITE_SCHEMA,
     ...titled(title),
     data: { values },
@@ -97,5 +97,5 @@ export function confusionMatrixHeatmap(
         },
       },
     ],
-  };
+  });
 }

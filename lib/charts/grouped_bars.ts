@@ -1,6 +1,7 @@
-import type { TopLevelSpec } from "npm:vega-lite@5.23.0";
+import type { VegaLiteSpec } from "./spec.ts";
 import { PLAIN_ROWS_NEED_GROUP_BY } from "./_messages.ts";
 import {
+  asJson,
   categoryOf,
   categoryTitle,
   checkName,
@@ -66,7 +67,7 @@ export interface GroupedBarsOptions {
 export function groupedBars(
   rows: readonly (RunLike | PlainRow)[],
   options: GroupedBarsOptions,
-): TopLevelSpec {
+): VegaLiteSpec {
   const { metrics, groupBy, aggregate = "mean", yTitle = "value" } = options;
   checkNames("metrics", metrics);
   if (groupBy !== undefined) checkName("groupBy", groupBy);
@@ -92,7 +93,7 @@ export function groupedBars(
 
   const groupTitle = groupBy === undefined ? "run" : categoryTitle(groupBy);
   const { title = `${metrics.join(", ")} by ${groupTitle}` } = options;
-  return {
+  return asJson({
     $schema: VEGA_LITE_SCHEMA,
     ...titled(title),
     data: { values },
@@ -117,7 +118,7 @@ export function groupedBars(
         { field: "value", type: "quantitative", aggregate: "count", title: "rows" },
       ],
     },
-  };
+  });
 }
 
 function plainNumber(row: PlainRow, key: string): number | undefined {

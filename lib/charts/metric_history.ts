@@ -1,6 +1,6 @@
-import type { TopLevelSpec } from "npm:vega-lite@5.23.0";
+import type { VegaLiteSpec } from "./spec.ts";
 import type { Metric } from "../tracking/entities.ts";
-import { checkName, titled, VEGA_LITE_SCHEMA } from "./_runs.ts";
+import { asJson, checkName, titled, VEGA_LITE_SCHEMA } from "./_runs.ts";
 
 /** The history of one run's metric(s), as `getMetricHistory` returns it, under the run's name. */
 export interface MetricHistory {
@@ -48,7 +48,7 @@ export interface MetricHistoryOptions {
 export function metricHistory(
   histories: readonly MetricHistory[],
   options: MetricHistoryOptions = {},
-): TopLevelSpec {
+): VegaLiteSpec {
   const { metric, x = "step", scale = "linear" } = options;
   if (metric !== undefined) checkName("metric", metric);
 
@@ -74,7 +74,7 @@ export function metricHistory(
   const xEncoding = x === "step"
     ? { field: "step", type: "quantitative" as const, title: "step" }
     : { field: "time", type: "temporal" as const, title: "time" };
-  return {
+  return asJson({
     $schema: VEGA_LITE_SCHEMA,
     ...titled(title),
     width: 400,
@@ -102,5 +102,5 @@ export function metricHistory(
         { field: "value", type: "quantitative", title: "value", format: ".4~g" },
       ],
     },
-  };
+  });
 }

@@ -57,3 +57,4 @@ export {
   type HtmlBundle as ProgressBundle,
 } from "../display/jupyter.ts";
 export { type RunLike, VEGA_LITE_SCHEMA } from "./_runs.ts";
+export type { AnyVegaLiteSpec, VegaLiteSpec } from "./spec.ts";

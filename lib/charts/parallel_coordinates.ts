@@ -1,6 +1,7 @@
-import type { TopLevelSpec } from "npm:vega-lite@5.23.0";
+import type { VegaLiteSpec } from "./spec.ts";
 import { emptyList } from "./_messages.ts";
 import {
+  asJson,
   categoryOf,
   categoryTitle,
   checkName,
@@ -61,7 +62,7 @@ export interface ParallelCoordinatesOptions {
 export function parallelCoordinates(
   runs: readonly RunLike[],
   options: ParallelCoordinatesOptions,
-): TopLevelSpec {
+): VegaLiteSpec {
   const {
     params = [],
     metrics = [],
@@ -124,7 +125,7 @@ export function parallelCoordinates(
     ],
   });
   const colorTitle = color === undefined ? undefined : categoryTitle(color);
-  return {
+  return asJson({
     $schema: VEGA_LITE_SCHEMA,
     ...titled(title),
     width: { step: 110 },
@@ -180,5 +181,5 @@ export function parallelCoordinates(
         pc_tick: { orient: "horizontal" },
       },
     },
-  };
+  });
 }

@@ -1,5 +1,6 @@
-import type { TopLevelSpec } from "npm:vega-lite@5.23.0";
+import type { VegaLiteSpec } from "./spec.ts";
 import {
+  asJson,
   categoryOf,
   categoryTitle,
   checkName,
@@ -57,7 +58,7 @@ export interface ParamVsMetricOptions {
 export function paramVsMetric(
   runs: readonly RunLike[],
   options: ParamVsMetricOptions,
-): TopLevelSpec {
+): VegaLiteSpec {
   const { param, metric, color, scale = "linear", title = `${metric} vs ${param}` } = options;
   checkName("param", param);
   checkName("metric", metric);
@@ -108,7 +109,7 @@ export function paramVsMetric(
     mark: { type: "point" as const, filled: true, size: 70 },
     encoding: { ...colorEncoding, tooltip },
   };
-  return {
+  return asJson({
     $schema: VEGA_LITE_SCHEMA,
     ...titled(title),
     width: 360,
@@ -132,5 +133,5 @@ export function paramVsMetric(
         points,
       ]
       : [points],
-  };
+  });
 }

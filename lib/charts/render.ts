@@ -1,4 +1,5 @@
-import type { TopLevelSpec } from "npm:vega-lite@5.23.0";
+import { asTopLevel } from "./_runs.ts";
+import type { AnyVegaLiteSpec } from "./spec.ts";
 import { badScale } from "./_messages.ts";
 import { loadVega } from "./_vega.ts";
 
@@ -40,7 +41,7 @@ export interface ToSvgOptions {
  * assert.match(svg, /<text[^>]*>forest<\/text>/);
  * ```
  */
-export async function toSvg(spec: TopLevelSpec, options: ToSvgOptions = {}): Promise<string> {
+export async function toSvg(spec: AnyVegaLiteSpec, options: ToSvgOptions = {}): Promise<string> {
   const { scale = 1, onWarning } = options;
   if (!(scale > 0) || !Number.isFinite(scale)) {
     throw new RangeError(badScale(scale));
@@ -48,7 +49,7 @@ export async function toSvg(spec: TopLevelSpec, options: ToSvgOptions = {}): Pro
   const { vega, vl } = await loadVega();
   const logger = onWarning === undefined ? undefined : warningLogger(vega, onWarning);
   // Vega tags every data object it ingests (a symbol-keyed id), so it gets a copy, not `spec`.
-  const input = structuredClone(spec);
+  const input = asTopLevel(structuredClone(spec));
   const compiled = vl.compile(input, logger === undefined ? {} : { logger });
   const view = new vega.View(vega.parse(compiled.spec), {
     renderer: "none",

@@ -1,4 +1,4 @@
-import type { TopLevelSpec } from "npm:vega-lite@5.23.0";
+import type { AnyVegaLiteSpec } from "./spec.ts";
 import { logText } from "../tracking/mod.ts";
 import { badArtifactName } from "./_messages.ts";
 import { Chart } from "./chart.ts";
@@ -45,7 +45,7 @@ export interface SavedChart {
  * assert.match(await Deno.readTextFile(`${folder}/accuracy.svg`), /^<svg/);
  * ```
  */
-export async function saveChart(chart: Chart | TopLevelSpec, name: string): Promise<SavedChart> {
+export async function saveChart(chart: Chart | AnyVegaLiteSpec, name: string): Promise<SavedChart> {
   if (typeof name !== "string" || !/[^/]$/.test(name) || /\.(vl\.json|svg)$/i.test(name)) {
     throw new TypeError(badArtifactName(name));
   }

@@ -1,5 +1,6 @@
-import type { TopLevelSpec } from "npm:vega-lite@5.23.0";
+import type { VegaLiteSpec } from "./spec.ts";
 import {
+  asJson,
   categoryOf,
   categoryTitle,
   checkName,
@@ -51,7 +52,7 @@ export interface TrainVsTestOptions {
 export function trainVsTest(
   runs: readonly RunLike[],
   options: TrainVsTestOptions = {},
-): TopLevelSpec {
+): VegaLiteSpec {
   const { train = "train_accuracy", test = "test_accuracy", color } = options;
   const { title = `${test} vs ${train}` } = options;
   checkName("train", train);
@@ -81,7 +82,7 @@ export function trainVsTest(
   // Every layer states the same fixed domain: otherwise the merged scale includes zero.
   const scale = { domain: [lo, hi], zero: false, nice: false };
   const colorTitle = color === undefined ? undefined : categoryTitle(color);
-  return {
+  return asJson({
     $schema: VEGA_LITE_SCHEMA,
     ...titled(title),
     width: 300,
@@ -118,5 +119,5 @@ export function trainVsTest(
         },
       },
     ],
-  };
+  });
 }

@@ -41,10 +41,14 @@ export {
   type TrainOptions,
 } from "./params.ts";
 export {
+  type CartNodeJSON,
+  type CartTreeJSON,
+  type FastRandomForestBaseModel,
   FastRandomForestClassifier,
   type FastRandomForestJSON,
   type FastRandomForestOptions,
   type FastTreeOptions,
+  type FeatureRows,
   type OOBResult,
   PredictionMatrix,
 } from "./fast_random_forest.ts";

@@ -22,10 +22,10 @@
  */
 
 export * from "./entities.ts";
-export { type ErrorCode, MlflowError } from "./errors.ts";
+export { ERROR_CODES, type ErrorCode, MlflowError } from "./errors.ts";
 export * from "./fluent.ts";
 export { getStore, getTrackingUri, setTrackingUri } from "./tracking_uri.ts";
-export { JUPYTER_DISPLAY, Run, RunList, runsTableHtml, type RunsTableOptions } from "./run.ts";
+export { Run, RunList } from "./run.ts";
 export type {
   Awaitable,
   Batch,

@@ -11,9 +11,6 @@ import { runCardHtml } from "../display/run_card.ts";
 import { runsTableHtml } from "../display/runs_table.ts";
 import type { RunData, RunInfo } from "./entities.ts";
 
-export { JUPYTER_DISPLAY, runsTableHtml };
-export type { RunsTableOptions } from "../display/runs_table.ts";
-
 /**
  * A run: `info` (ids, name, status, times) and `data` (params, latest metrics, tags), shaped as
  * MLflow's `Run` in camelCase. As a notebook cell's last expression it shows as a card.

@@ -16,6 +16,7 @@ import {
   parallelCoordinates,
   paramVsMetric,
   trainVsTest,
+  type VegaLiteSpec,
 } from "../../lib/charts/mod.ts";
 import * as msg from "../../lib/charts/_messages.ts";
 import { loadVega } from "../../lib/charts/_vega.ts";
@@ -40,7 +41,7 @@ const { vl } = await loadVega(); // vega-lite itself, imported without Node's pu
 type Logger = NonNullable<NonNullable<Parameters<typeof vl.compile>[1]>["logger"]>;
 
 /** The warnings (and errors) Vega-Lite logs while compiling `spec`. */
-function compileWarnings(spec: TopLevelSpec): string[] {
+function compileWarnings(spec: VegaLiteSpec): string[] {
   const messages: string[] = [];
   const logger = {
     level(_?: number) {
@@ -61,12 +62,12 @@ function compileWarnings(spec: TopLevelSpec): string[] {
       return logger;
     },
   };
-  vl.compile(spec, { logger: logger as unknown as Logger });
+  vl.compile(spec as unknown as TopLevelSpec, { logger: logger as unknown as Logger });
   return messages;
 }
 
 /** Asserts that `spec` is valid Vega-Lite 5 that compiles without a warning. */
-function assertValidSpec(spec: TopLevelSpec): void {
+function assertValidSpec(spec: VegaLiteSpec): void {
   assert.equal(spec.$schema, "https://vega.github.io/schema/vega-lite/v5.json");
   const valid = validateSchema(spec);
   assert.ok(valid, `schema errors: ${JSON.stringify(validateSchema.errors?.slice(0, 3))}`);
@@ -74,7 +75,7 @@ function assertValidSpec(spec: TopLevelSpec): void {
 }
 
 /** The inline rows of a spec (asserting that its data is inline). */
-function rows<T = Record<string, unknown>>(spec: TopLevelSpec): T[] {
+function rows<T = Record<string, unknown>>(spec: VegaLiteSpec): T[] {
   const data = (spec as unknown as { data?: unknown }).data;
   assert.ok(data && typeof data === "object" && "values" in data, "data is inline");
   const values = (data as { values: unknown }).values;

@@ -4,7 +4,7 @@
 
 import assert from "node:assert/strict";
 import { basename, join } from "node:path";
-import { FileStore, RestStore } from "../../lib/mod.ts";
+import { FileStore, RestStore } from "../../lib/tracking/mod.ts";
 import { listNotebooks, NOTEBOOKS_DIR, renderReport } from "../../tools/jupyter.ts";
 import { REPO_ROOT } from "../../tools/python.ts";
 import { startTrackingServer } from "../../tools/server.ts";

@@ -3,7 +3,7 @@
 import { join } from "node:path";
 import { MersenneTwister19937, Random } from "random-js";
 import * as mlflow from "../../lib/mod.ts";
-import { FileStore } from "../../lib/mod.ts";
+import { FileStore, type MetricInput } from "../../lib/tracking/mod.ts";
 import { runPython } from "../../tools/python.ts";
 
 /** A fresh temporary folder for a store. */
@@ -109,7 +109,7 @@ export function buildSearchStore(
     ids.push(id);
     const params: Record<string, string> = { model };
     if (rnd.bool(0.8)) params.max_depth = rnd.pick(["3", "5", "10"]);
-    const metrics: mlflow.MetricInput[] = [];
+    const metrics: MetricInput[] = [];
     if (rnd.bool(0.85)) {
       const acc = rnd.bool(0.1) ? NaN : Math.round(rnd.real(0.6, 1) * 100) / 100;
       metrics.push({ key: "acc", value: acc, timestamp: 5 });

@@ -4,7 +4,7 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { FileStore } from "../../lib/mod.ts";
+import { FileStore } from "../../lib/tracking/mod.ts";
 import { mlflowView, tempStore } from "./_helpers.ts";
 
 const LIB = new URL("../../lib/mod.ts", import.meta.url).href;

@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import * as mlflow from "../../lib/mod.ts";
+import { runsTableHtml } from "../../lib/display/mod.ts";
 import { tempStore } from "./_helpers.ts";
 
 const LIB = new URL("../../lib/mod.ts", import.meta.url).href;
@@ -198,7 +199,7 @@ Deno.test("runs and run lists render as HTML in Jupyter and as text elsewhere", 
   assert.doesNotMatch(wide, /params\.only_here/); // one run has it: nothing to compare
   assert.doesNotMatch(wide, /params\.scaler/); // every run that has it agrees
   assert.match(wide, /params\.n_neighbors/);
-  assert.match(mlflow.runsTableHtml(three, { allColumns: true }), /params\.only_here/);
+  assert.match(runsTableHtml(three, { allColumns: true }), /params\.only_here/);
   assert.equal(String(runs).split("\n").length, 2);
   assert.ok(Array.isArray(runs.map((r) => r)) && !(runs.map((r) => r) instanceof mlflow.RunList));
 });

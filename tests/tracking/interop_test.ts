@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { dirname, join } from "node:path";
 import * as mlflow from "../../lib/mod.ts";
-import { FileStore } from "../../lib/mod.ts";
+import { FileStore } from "../../lib/tracking/mod.ts";
 import { runPython } from "../../tools/python.ts";
 import { startUi } from "../../tools/ui.ts";
 import { buildSearchStore, mlflowView, pyNum, searchCases, tempStore } from "./_helpers.ts";

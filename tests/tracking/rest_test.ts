@@ -3,7 +3,8 @@
 
 import assert from "node:assert/strict";
 import * as mlflow from "../../lib/mod.ts";
-import { MlflowError, RestStore } from "../../lib/mod.ts";
+import { MlflowError } from "../../lib/mod.ts";
+import { RestStore } from "../../lib/tracking/mod.ts";
 import { startTrackingServer } from "../../tools/server.ts";
 import { startProxy } from "./_proxy.ts";
 

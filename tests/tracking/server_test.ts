@@ -6,7 +6,8 @@
 import assert from "node:assert/strict";
 
 import * as mlflow from "../../lib/mod.ts";
-import { FileStore, MlflowError, RestStore, syncStore, type TrackingStore } from "../../lib/mod.ts";
+import { MlflowError } from "../../lib/mod.ts";
+import { FileStore, RestStore, syncStore, type TrackingStore } from "../../lib/tracking/mod.ts";
 import { trainKNeighbors } from "../../lib/models/mod.ts";
 import { runPython } from "../../tools/python.ts";
 import { type Backend, postgresAvailable, startTrackingServer } from "../../tools/server.ts";

@@ -3,7 +3,8 @@
 
 import assert from "node:assert/strict";
 import { dirname, join } from "node:path";
-import { FileStore, MlflowError } from "../../lib/mod.ts";
+import { MlflowError } from "../../lib/mod.ts";
+import { FileStore } from "../../lib/tracking/mod.ts";
 import { snapshotTree, tempStore } from "./_helpers.ts";
 
 function code(c: string) {

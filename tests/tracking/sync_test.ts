@@ -4,15 +4,16 @@
 
 import assert from "node:assert/strict";
 import * as mlflow from "../../lib/mod.ts";
+import { MlflowError } from "../../lib/mod.ts";
 import {
   DIGEST_TAG,
   FileStore,
   MANIFEST_TAG,
-  MlflowError,
   RestStore,
   SOURCE_RUN_TAG,
+  type SyncEvent,
   syncStore,
-} from "../../lib/mod.ts";
+} from "../../lib/tracking/mod.ts";
 import { trainKNeighbors } from "../../lib/models/mod.ts";
 import { startTrackingServer } from "../../tools/server.ts";
 import { REPO_ROOT } from "../../tools/python.ts";
@@ -97,7 +98,7 @@ Deno.test({
     await t.step(
       "everything arrives: runs, histories, tags, artifacts, models, links",
       async () => {
-        const events: mlflow.SyncEvent[] = [];
+        const events: SyncEvent[] = [];
         const report = await syncStore({
           from: root,
           to: server.url,
