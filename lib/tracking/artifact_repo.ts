@@ -199,6 +199,24 @@ export class LocalArtifactRepository extends ArtifactRepository {
     return target;
   }
 
+  /**
+   * Copies the file or folder `rel` into the folder `dst` (created if needed) and returns the
+   * copy's path, as MLflow's `download_artifacts` does.
+   */
+  async download(rel: string, dst: string): Promise<string> {
+    const source = this.resolve(rel);
+    const target = join(dst, basename(source));
+    const stat = await Deno.stat(source).catch(() => null);
+    if (!stat) throw notFound(`${this.owner} has no artifact '${rel}'`);
+    if (stat.isFile) {
+      await Deno.mkdir(dst, { recursive: true });
+      await Deno.copyFile(source, target);
+    } else {
+      await copyTree(source, target);
+    }
+    return target;
+  }
+
   /** Writes one file (whole, when the repository has a staging area). */
   protected override async write(rel: string, content: string | Uint8Array): Promise<void> {
     const target = this.resolve(rel);
@@ -216,14 +234,8 @@ export class LocalArtifactRepository extends ArtifactRepository {
   }
 
   /** Copies a local folder's files under `rel` (which is created even when the folder is empty). */
-  override async copyFolder(localDir: string, rel: string): Promise<void> {
-    const dest = this.resolve(rel);
-    for (const file of walkFiles(localDir)) {
-      const to = join(dest, file);
-      await Deno.mkdir(dirname(to), { recursive: true });
-      await Deno.copyFile(join(localDir, file), to);
-    }
-    await Deno.mkdir(dest, { recursive: true });
+  protected override async copyFolder(localDir: string, rel: string): Promise<void> {
+    await copyTree(localDir, this.resolve(rel));
   }
 
   /** The bytes of one file. */
@@ -264,6 +276,15 @@ export class LocalArtifactRepository extends ArtifactRepository {
     }
     return out.sort(byPath);
   }
+}
+
+/** Copies every file under `from` to the same place under `to` (created even when empty). */
+async function copyTree(from: string, to: string): Promise<void> {
+  for (const file of walkFiles(from)) {
+    await Deno.mkdir(dirname(join(to, file)), { recursive: true });
+    await Deno.copyFile(join(from, file), join(to, file));
+  }
+  await Deno.mkdir(to, { recursive: true });
 }
 
 function encodePath(rel: string): string {

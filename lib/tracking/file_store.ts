@@ -13,7 +13,7 @@
  * @module
  */
 
-import { basename, join } from "node:path";
+import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { exists, readTextIfExists } from "../_internal/fs.ts";
 import {
@@ -81,10 +81,6 @@ import {
 
 const STAGING = ".staging.trash"; // ends in ".trash", so MLflow never lists it as an experiment
 const DEFAULT_EXPERIMENT_ID = "0";
-
-function randomHex(bytes: number): string {
-  return randomBytes(bytes).toString("hex");
-}
 
 function paramChanged(runId: string, key: string, old: string, value: string): MlflowError {
   return invalid(
@@ -235,15 +231,10 @@ export class FileStore implements TrackingStore {
     return readExperiment(dir);
   }
 
-  /** The folders of the experiments in a view (active ones at the root, deleted in `.trash`). */
-  #experimentDirs(viewType: ViewType): string[] {
-    return experimentFolders(this.root, viewType);
-  }
-
   /** Every readable experiment; malformed ones are skipped with a warning. */
   listExperiments(viewType: ViewType = "ACTIVE_ONLY"): Experiment[] {
     const out: Experiment[] = [];
-    for (const dir of this.#experimentDirs(viewType)) {
+    for (const dir of experimentFolders(this.root, viewType)) {
       try {
         out.push(readExperiment(dir));
       } catch (e) {
@@ -293,7 +284,7 @@ export class FileStore implements TrackingStore {
     const { tags, runName } = runTags(options);
     this.ensureRoot();
     const expPath = this.#activeExperimentDir(experimentId, "run");
-    const runId = randomHex(16);
+    const runId = randomBytes(16).toString("hex");
     // Artifacts always live inside this store (even when an experiment's recorded location is
     // stale because the store was cloned or moved), so nothing is written outside it.
     const info: RunInfo = {
@@ -321,7 +312,7 @@ export class FileStore implements TrackingStore {
     validateRunId(runId);
     const cached = this.#runDirs.get(runId);
     if (cached && exists(join(cached, "meta.yaml"))) return cached;
-    for (const expDir of this.#experimentDirs("ALL")) {
+    for (const expDir of experimentFolders(this.root, "ALL")) {
       const dir = join(expDir, runId);
       if (
         exists(join(dir, "meta.yaml")) && exists(join(dir, "metrics")) &&
@@ -521,18 +512,8 @@ export class FileStore implements TrackingStore {
    * (as MLflow's `download_artifacts` does) and its path returned.
    */
   async downloadArtifacts(runId: string, path = "", dstPath?: string): Promise<string> {
-    const source = this.#runRepo(runId).resolve(path);
-    if (dstPath === undefined) return source;
-    const target = join(dstPath, basename(source));
-    const stat = await Deno.stat(source).catch(() => null);
-    if (!stat) throw notFound(`Run ${runId} has no artifact '${path}'`);
-    if (stat.isFile) {
-      await Deno.mkdir(dstPath, { recursive: true });
-      await Deno.copyFile(source, target);
-      return target;
-    }
-    await new LocalArtifactRepository(target).copyFolder(source, "");
-    return target;
+    const repo = this.#runRepo(runId);
+    return dstPath === undefined ? repo.resolve(path) : await repo.download(path, dstPath);
   }
 
   // ---------------------------------------------------------------- search
