@@ -12,7 +12,7 @@
 
 import { RandomForestClassifier } from "ml-random-forest";
 import { FastRandomForestClassifier } from "../lib/models/fast_random_forest.ts";
-import { runPython } from "../tools/python.ts";
+import { runPython } from "../harness/python.ts";
 import { type BenchRow, timeMs } from "./_table.ts";
 
 const CASES = [

@@ -20,8 +20,8 @@ import {
   setTrackingUri,
   startRun,
 } from "../lib/mod.ts";
-import { runPython } from "../tools/python.ts";
-import { startTrackingServer } from "../tools/server.ts";
+import { runPython } from "../harness/python.ts";
+import { startTrackingServer } from "../harness/mlflow_server.ts";
 import type { BenchRow } from "./_table.ts";
 
 const POINTS = 20_000;

@@ -10,7 +10,7 @@
 import { join } from "node:path";
 import { MersenneTwister19937, Random } from "random-js";
 import { endRun, FileStore, logMetric, setTrackingUri, startRun } from "../lib/mod.ts";
-import { runPython } from "../tools/python.ts";
+import { runPython } from "../harness/python.ts";
 import { type BenchRow, median } from "./_table.ts";
 
 const CALLS = 20_000;

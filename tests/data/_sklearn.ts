@@ -2,7 +2,7 @@
 // JSON file, the answer as one JSON line on stdout. NaN and ±Infinity survive both ways.
 
 import { join } from "node:path";
-import { runPython } from "../../tools/python.ts";
+import { runPython } from "../../harness/python.ts";
 
 const PRELUDE = `
 import json, math, sys, warnings

@@ -5,10 +5,10 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import * as ml from "../../lib/mod.ts";
-import { dumpDom, ensureChromium, screenshot } from "../../tools/browser.ts";
-import { NOTEBOOKS_DIR, renderReport } from "../../tools/jupyter.ts";
-import { REPO_ROOT, runPython } from "../../tools/python.ts";
-import { startUi } from "../../tools/ui.ts";
+import { dumpDom, ensureChromium, screenshot } from "../../harness/browser.ts";
+import { NOTEBOOKS_DIR, renderReport } from "../../harness/jupyter.ts";
+import { REPO_ROOT, runPython } from "../../harness/python.ts";
+import { startUi } from "../../harness/mlflow_ui.ts";
 
 const ARTIFACTS = join(REPO_ROOT, "tests", "artifacts");
 

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { MersenneTwister19937, Random } from "random-js";
 import * as mlflow from "../../lib/mod.ts";
 import { FileStore } from "../../lib/mod.ts";
-import { runPython } from "../../tools/python.ts";
+import { runPython } from "../../harness/python.ts";
 
 /** A fresh temporary folder for a store. */
 export async function tempStore(): Promise<string> {

@@ -11,7 +11,7 @@ import {
   parseMetricLines,
   parseYaml,
 } from "../../lib/tracking/_format.ts";
-import { runPython } from "../../tools/python.ts";
+import { runPython } from "../../harness/python.ts";
 
 function sampleDoubles(n: number): number[] {
   const rnd = new Random(MersenneTwister19937.seed(42));

@@ -6,8 +6,8 @@ import assert from "node:assert/strict";
 import { dirname, join } from "node:path";
 import * as mlflow from "../../lib/mod.ts";
 import { FileStore } from "../../lib/mod.ts";
-import { runPython } from "../../tools/python.ts";
-import { startUi } from "../../tools/ui.ts";
+import { runPython } from "../../harness/python.ts";
+import { startUi } from "../../harness/mlflow_ui.ts";
 import { buildSearchStore, mlflowView, pyNum, searchCases, tempStore } from "./_helpers.ts";
 import { checkInteropView, logInteropScenario } from "./_scenario.ts";
 

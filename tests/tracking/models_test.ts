@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { dirname, join } from "node:path";
 import * as lib from "../../lib/mod.ts";
-import { runPython } from "../../tools/python.ts";
+import { runPython } from "../../harness/python.ts";
 import { tempStore } from "./_helpers.ts";
 
 function smallData() {

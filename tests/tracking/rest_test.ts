@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import * as mlflow from "../../lib/mod.ts";
 import { MlflowError, RestStore } from "../../lib/mod.ts";
-import { startTrackingServer } from "../../tools/server.ts";
+import { startTrackingServer } from "../../harness/mlflow_server.ts";
 import { startProxy } from "./_proxy.ts";
 
 const FAST_RETRIES = { maxRetries: 3, backoffFactor: 0.05, backoffJitter: 0 };

@@ -8,8 +8,12 @@ import assert from "node:assert/strict";
 import * as mlflow from "../../lib/mod.ts";
 import { FileStore, MlflowError, RestStore, syncStore, type TrackingStore } from "../../lib/mod.ts";
 import { trainKNeighbors } from "../../lib/models/mod.ts";
-import { runPython } from "../../tools/python.ts";
-import { type Backend, postgresAvailable, startTrackingServer } from "../../tools/server.ts";
+import { runPython } from "../../harness/python.ts";
+import {
+  type Backend,
+  postgresAvailable,
+  startTrackingServer,
+} from "../../harness/mlflow_server.ts";
 import { buildSearchStore, mlflowView, searchCases, tempStore } from "./_helpers.ts";
 import { checkInteropView, logInteropScenario } from "./_scenario.ts";
 

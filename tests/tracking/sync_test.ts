@@ -14,8 +14,8 @@ import {
   syncStore,
 } from "../../lib/mod.ts";
 import { trainKNeighbors } from "../../lib/models/mod.ts";
-import { startTrackingServer } from "../../tools/server.ts";
-import { REPO_ROOT } from "../../tools/python.ts";
+import { startTrackingServer } from "../../harness/mlflow_server.ts";
+import { REPO_ROOT } from "../../harness/python.ts";
 import { type MlflowView, mlflowView, tempStore } from "./_helpers.ts";
 import { startProxy } from "./_proxy.ts";
 

@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { normpath, validateKey } from "../../lib/tracking/validation.ts";
 import { MlflowError } from "../../lib/mod.ts";
-import { runPython } from "../../tools/python.ts";
+import { runPython } from "../../harness/python.ts";
 
 const KEYS = [
   "acc",
