@@ -12,7 +12,7 @@
 
 import { RandomForestClassifier } from "ml-random-forest";
 import { FastRandomForestClassifier } from "../lib/models/fast_random_forest.ts";
-import { runPython } from "../tools/python.ts";
+import { runPythonScript } from "../harness/python.ts";
 import { type BenchRow, timeMs } from "./_table.ts";
 
 const CASES = [
@@ -20,36 +20,7 @@ const CASES = [
   { maxDepth: 10, nEstimators: 100, stockRepeats: 1, fastRepeats: 7 },
 ];
 
-const PYTHON = `
-import json, sys, time
-import sklearn
-from sklearn.datasets import make_classification
-from sklearn.ensemble import RandomForestClassifier
-
-cases = json.loads(sys.argv[1])
-X, y = make_classification(n_samples=1000, n_features=20, n_informative=5, random_state=123)
-Xt, yt = X[:750], y[:750]
-timings = []
-for case in cases:
-    def fit():
-        RandomForestClassifier(
-            n_jobs=1, max_depth=case["maxDepth"], n_estimators=case["nEstimators"], random_state=0
-        ).fit(Xt, yt)
-    fit()  # warm-up
-    times = []
-    for _ in range(7):
-        t0 = time.perf_counter()
-        fit()
-        times.append((time.perf_counter() - t0) * 1000)
-    times.sort()
-    timings.append(times[len(times) // 2])
-print(json.dumps({
-    "sklearn": sklearn.__version__,
-    "timings": timings,
-    "X": Xt.tolist(),
-    "y": yt.tolist(),
-}))
-`;
+const PYTHON = new URL("./py/sklearn_random_forest.py", import.meta.url);
 
 interface PythonOutput {
   sklearn: string;
@@ -60,7 +31,7 @@ interface PythonOutput {
 
 /** Runs the cases; see the module documentation. */
 export async function run(): Promise<BenchRow[]> {
-  const { stdout } = await runPython(PYTHON, [JSON.stringify(CASES)]);
+  const { stdout } = await runPythonScript(PYTHON, [JSON.stringify(CASES)]);
   const py = JSON.parse(stdout) as PythonOutput;
   const { X, y } = py;
   const rows: BenchRow[] = [];

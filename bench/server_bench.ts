@@ -14,8 +14,8 @@
 
 import { endRun, logMetric, setExperiment, setTrackingUri, startRun } from "../lib/mod.ts";
 import { getStore } from "../lib/tracking/mod.ts";
-import { runPython } from "../tools/python.ts";
-import { startTrackingServer } from "../tools/server.ts";
+import { runPython, runPythonScript } from "../harness/python.ts";
+import { startTrackingServer } from "../harness/mlflow_server.ts";
 import type { BenchRow } from "./_table.ts";
 
 const POINTS = 20_000;
@@ -28,38 +28,15 @@ async function countPoints(url: string, runId: string): Promise<number> {
   return ((await res.json()) as { metrics?: unknown[] }).metrics?.length ?? 0;
 }
 
-const PYTHON = `
-import json, os, sys, time, mlflow
-from mlflow import MlflowClient
-from mlflow.entities import Metric
-mlflow.set_tracking_uri(sys.argv[1])
-mlflow.set_experiment("bench-python")
-mode, n = sys.argv[2], int(sys.argv[3])
-with mlflow.start_run() as run:
-    t0 = time.perf_counter()
-    if mode == "async":
-        for i in range(n):
-            mlflow.log_metric("m", i * 0.5, step=i, synchronous=False)
-        mlflow.flush_async_logging()
-    elif mode == "batch":
-        client, now = MlflowClient(), int(time.time() * 1000)
-        for start in range(0, n, 1000):
-            client.log_batch(run.info.run_id, metrics=[
-                Metric("m", i * 0.5, now, i) for i in range(start, min(n, start + 1000))])
-    else:
-        for i in range(n):
-            mlflow.log_metric("m", i * 0.5, step=i)
-    ms = (time.perf_counter() - t0) * 1000
-print(json.dumps({"ms": ms, "run_id": run.info.run_id}))
-`;
+const PYTHON = new URL("./py/mlflow_server_logging.py", import.meta.url);
 
 async function python(
   url: string,
   mode: string,
   n: number,
 ): Promise<{ ms: number; runId: string }> {
-  const { stdout } = await runPython(PYTHON, [url, mode, String(n)], {
-    MLFLOW_ASYNC_LOGGING_BUFFERING_SECONDS: "1",
+  const { stdout } = await runPythonScript(PYTHON, [url, mode, String(n)], {
+    env: { MLFLOW_ASYNC_LOGGING_BUFFERING_SECONDS: "1" },
   });
   const line = stdout.trim().split("\n").pop()!;
   const j = JSON.parse(line) as { ms: number; run_id: string };

@@ -11,13 +11,16 @@ import { join } from "node:path";
 import { MersenneTwister19937, Random } from "random-js";
 import { endRun, logMetric, setTrackingUri, startRun } from "../lib/mod.ts";
 import { FileStore } from "../lib/tracking/mod.ts";
-import { runPython } from "../tools/python.ts";
+import { runPython, runPythonScript } from "../harness/python.ts";
 import { type BenchRow, median } from "./_table.ts";
 
 const CALLS = 20_000;
 const RUNS = 2_000;
 const FILTER = "metrics.test_accuracy > 0.8 and params.model = 'rf'";
 const ORDER = ["metrics.test_accuracy DESC"];
+
+/** A Python program in bench/py/. */
+const PY = (name: string) => new URL(`./py/${name}`, import.meta.url);
 
 async function mlflowVersion(): Promise<string> {
   const { stdout } = await runPython("import mlflow; print(mlflow.__version__)");
@@ -33,18 +36,10 @@ async function benchLogging(version: string): Promise<BenchRow> {
   const oursMs = performance.now() - t0;
   await endRun();
 
-  const { stdout } = await runPython(
-    `
-import sys, time, mlflow
-mlflow.set_tracking_uri("file://" + sys.argv[1])
-with mlflow.start_run():
-    t0 = time.perf_counter()
-    for i in range(${CALLS}):
-        mlflow.log_metric("m", i * 0.5, step=i)
-    print((time.perf_counter() - t0) * 1000)
-`,
-    [join(dir, "python")],
-  );
+  const { stdout } = await runPythonScript(PY("mlflow_log_metric.py"), [
+    join(dir, "python"),
+    String(CALLS),
+  ]);
   await Deno.remove(dir, { recursive: true });
   return {
     case: `${CALLS.toLocaleString("en-US")} single logMetric calls into a file store, one run`,
@@ -102,23 +97,13 @@ async function benchSearch(version: string): Promise<BenchRow> {
       .runs.map((r) => r.info.runId);
     times.push(performance.now() - t0);
   }
-  const { stdout } = await runPython(
-    `
-import sys, time, json
-from mlflow import MlflowClient
-c = MlflowClient(tracking_uri="file://" + sys.argv[1])
-times = []
-for _ in range(3):
-    t0 = time.perf_counter()
-    runs = c.search_runs([sys.argv[2]], ${JSON.stringify(FILTER)}, order_by=${
-      JSON.stringify(ORDER)
-    },
-                         max_results=${RUNS})
-    times.append((time.perf_counter() - t0) * 1000)
-print(json.dumps({"ms": sorted(times)[1], "ids": [r.info.run_id for r in runs]}))
-`,
-    [root, exp],
-  );
+  const { stdout } = await runPythonScript(PY("mlflow_search_runs.py"), [
+    root,
+    exp,
+    FILTER,
+    JSON.stringify(ORDER),
+    String(RUNS),
+  ]);
   const python = JSON.parse(stdout) as { ms: number; ids: string[] };
   const same = JSON.stringify(python.ids) === JSON.stringify(ids);
   await Deno.remove(dir, { recursive: true });

@@ -14,8 +14,8 @@ import { relative } from "node:path";
 import { parseArgs } from "node:util";
 import * as ml from "../lib/mod.ts";
 import { isServerUri } from "../lib/tracking/mod.ts";
-import { listNotebooks, renderReport, REPORTS_DIR } from "./jupyter.ts";
-import { REPO_ROOT } from "./python.ts";
+import { listNotebooks, renderReport, REPORTS_DIR } from "../harness/jupyter.ts";
+import { REPO_ROOT } from "../harness/python.ts";
 
 const { values } = parseArgs({
   args: Deno.args,

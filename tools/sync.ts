@@ -13,7 +13,7 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { RestStore } from "../lib/tracking/rest_store.ts";
 import { type SyncEvent, syncStore } from "../lib/tracking/sync.ts";
-import { REPO_ROOT } from "./python.ts";
+import { REPO_ROOT } from "../harness/python.ts";
 
 /** One progress line for a synced run. */
 export function progressLine(e: SyncEvent): string {

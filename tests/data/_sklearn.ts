@@ -1,29 +1,9 @@
-// Runs scikit-learn (the project's venv) on data generated in TypeScript: the input travels as a
-// JSON file, the answer as one JSON line on stdout. NaN and ±Infinity survive both ways.
+// Runs scikit-learn (the project's venv) on data generated in TypeScript: a program in tests/py/
+// reads the input as JSON on stdin and answers one JSON line on stdout (see
+// tests/py/sklearn_io.py). NaN and ±Infinity survive both ways.
 
-import { join } from "node:path";
-import { runPython } from "../../tools/python.ts";
-
-const PRELUDE = `
-import json, math, sys, warnings
-warnings.simplefilter("ignore")
-with open(sys.argv[1]) as _f:
-    data = json.load(_f)
-
-def _clean(value):
-    if isinstance(value, float) and not math.isfinite(value):
-        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
-    if isinstance(value, dict):
-        return {k: _clean(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_clean(v) for v in value]
-    if hasattr(value, "tolist"):
-        return _clean(value.tolist())
-    return value
-
-def emit(result):
-    print("@@RESULT@@" + json.dumps(_clean(result)))
-`;
+import { runPythonScript } from "../../harness/python.ts";
+import { pyScript } from "../py/scripts.ts";
 
 const SPECIAL: Record<string, number> = { NaN: NaN, Infinity: Infinity, "-Infinity": -Infinity };
 
@@ -40,25 +20,20 @@ function encode(value: unknown): unknown {
 }
 
 /**
- * Runs `code` with `data` (the JSON of `input`) in scope; the code calls `emit(result)` once.
- * Non-finite numbers come back as numbers; strings "NaN"/"Infinity" in the input are left as
- * strings for the Python code to convert where it expects them.
+ * Runs the program `script` of tests/py/ with `input` on its stdin (as JSON); the program calls
+ * `emit(result)` once. Non-finite numbers come back as numbers; strings "NaN"/"Infinity" in the
+ * input are left as strings for the Python code to convert where it expects them.
  */
-export async function sklearn<T>(code: string, input: unknown): Promise<T> {
-  const dir = await Deno.makeTempDir({ prefix: "sklearn-test-" });
-  try {
-    const path = join(dir, "input.json");
-    await Deno.writeTextFile(path, JSON.stringify(encode(input)));
-    const { stdout } = await runPython(PRELUDE + code, [path]);
-    const line = stdout.split("\n").find((l) => l.startsWith("@@RESULT@@"));
-    if (line === undefined) throw new Error(`Python printed no result:\n${stdout.slice(-2000)}`);
-    return JSON.parse(
-      line.slice("@@RESULT@@".length),
-      (_key, value) => (typeof value === "string" && value in SPECIAL ? SPECIAL[value] : value),
-    ) as T;
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+export async function sklearn<T>(script: string, input: unknown): Promise<T> {
+  const { stdout } = await runPythonScript(pyScript(script), [], {
+    stdin: JSON.stringify(encode(input)),
+  });
+  const line = stdout.split("\n").find((l) => l.startsWith("@@RESULT@@"));
+  if (line === undefined) throw new Error(`Python printed no result:\n${stdout.slice(-2000)}`);
+  return JSON.parse(
+    line.slice("@@RESULT@@".length),
+    (_key, value) => (typeof value === "string" && value in SPECIAL ? SPECIAL[value] : value),
+  ) as T;
 }
 
 /** Mean of numbers. */

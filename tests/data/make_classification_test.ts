@@ -83,45 +83,8 @@ Deno.test("makeClassification is statistically equivalent to scikit-learn's make
     ours: SEEDS.map((randomState) => makeClassification({ ...options, randomState })),
   }));
   const result = await sklearn<Record<string, { ours: Stats; theirs: Stats }>>(
-    `
-import numpy as np
-from sklearn.datasets import make_classification
-from sklearn.feature_selection import f_classif
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import train_test_split
-from sklearn.neighbors import KNeighborsClassifier
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
-
-def stats(datasets, n_classes, n_useful, unshuffled):
-    out = {"logistic": [], "knn": [], "significant": [], "significantNoise": [], "shares": []}
-    for X, y in datasets:
-        X, y = np.asarray(X, dtype=float), np.asarray(y)
-        a, b, c, d = train_test_split(X, y, test_size=0.5, random_state=0)
-        out["logistic"].append(
-            make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000)).fit(a, c).score(b, d))
-        out["knn"].append(make_pipeline(StandardScaler(), KNeighborsClassifier(5)).fit(a, c).score(b, d))
-        _, p = f_classif(X, y)
-        significant = p < 1e-3
-        out["significant"].append(int(significant.sum()))
-        out["significantNoise"].append(int(significant[n_useful:].sum()) if unshuffled else 0)
-        out["shares"].append((np.bincount(y, minlength=n_classes) / len(y)).tolist())
-    return out
-
-result = {}
-for config in data:
-    params = {k: v for k, v in config["params"].items()}
-    seeds = ${JSON.stringify(SEEDS)}
-    theirs = [make_classification(**params, random_state=s) for s in seeds]
-    ours = [(d["X"], d["y"]) for d in config["ours"]]
-    unshuffled = params.get("shuffle", True) is False
-    result[config["name"]] = {
-        "ours": stats(ours, config["nClasses"], config["nUseful"], unshuffled),
-        "theirs": stats(theirs, config["nClasses"], config["nUseful"], unshuffled),
-    }
-emit(result)
-`,
-    input,
+    "sklearn_make_classification_stats.py",
+    { configs: input, seeds: SEEDS },
   );
 
   for (const [name, { ours, theirs }] of Object.entries(result)) {
@@ -175,12 +138,7 @@ Deno.test("makeClassification gives each class as many rows as scikit-learn (no 
     { nSamples: 7, nClasses: 5, nInformative: 3, nClustersPerClass: 1 },
   ].map((options) => ({ ...options, flipY: 0 }));
   const theirs = await sklearn<number[][]>(
-    `
-import numpy as np
-from sklearn.datasets import make_classification
-emit([np.bincount(make_classification(**params, random_state=0)[1], minlength=params.get("n_classes", 2)).tolist()
-      for params in data])
-`,
+    "sklearn_make_classification_counts.py",
     cases.map(toSklearn),
   );
   cases.forEach((options, i) => {
@@ -211,10 +169,7 @@ Deno.test("makeClassification flips a fraction flipY of labels to random classes
     seeds.map((randomState) => changed(makeClassification({ ...options, randomState }).y)),
   );
   const theirYs = await sklearn<number[][]>(
-    `
-from sklearn.datasets import make_classification
-emit([make_classification(**data["params"], random_state=s)[1].tolist() for s in data["seeds"]])
-`,
+    "sklearn_make_classification_labels.py",
     { params: toSklearn(options), seeds },
   );
   const theirs = meanOf(theirYs.map(changed));
@@ -412,17 +367,7 @@ Deno.test("makeClassification rejects what scikit-learn rejects, with clear erro
   makeClassification({ nClasses: 3, nInformative: 3, weights: [0.1, 0.2, 0.7], randomState: 1 });
 
   const rejected = await sklearn<boolean[]>(
-    `
-from sklearn.datasets import make_classification
-out = []
-for params in data:
-    try:
-        make_classification(**params, random_state=0)
-        out.append(False)
-    except (ValueError, TypeError):
-        out.append(True)
-emit(out)
-`,
+    "sklearn_make_classification_rejects.py",
     bad.filter(([options]) => options.randomState === undefined).map(([options]) =>
       toSklearn(options)
     ),

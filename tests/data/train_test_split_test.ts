@@ -66,29 +66,7 @@ Deno.test("trainTestSplit matches scikit-learn's sizes and stratified class coun
   // remainders are broken at random, anew for each split, so some cases have several), or the
   // error it raises. train_test_split itself fixes the sizes.
   const theirs = await sklearn<({ outcomes: number[][][] } | { error: string })[]>(
-    `
-import numpy as np
-from sklearn.model_selection import StratifiedShuffleSplit, train_test_split
-out = []
-for case in data:
-    y = np.asarray(case["y"])
-    X = np.arange(len(y))
-    k = int(y.max()) + 1
-    try:
-        tr, te = train_test_split(
-            X, test_size=case.get("testSize"), train_size=case.get("trainSize"),
-            stratify=y if case["stratify"] else None, random_state=0)
-        if not case["stratify"]:
-            out.append({"outcomes": [[[len(tr)], [len(te)]]]})
-            continue
-        splitter = StratifiedShuffleSplit(n_splits=40, test_size=len(te), train_size=len(tr), random_state=0)
-        outcomes = {(tuple(np.bincount(y[a], minlength=k)), tuple(np.bincount(y[b], minlength=k)))
-                    for a, b in splitter.split(X, y)}
-        out.append({"outcomes": sorted([list(map(list, o)) for o in outcomes])})
-    except ValueError as e:
-        out.append({"error": str(e)})
-emit(out)
-`,
+    "sklearn_split_outcomes.py",
     input,
   );
   let compared = 0;
@@ -224,20 +202,7 @@ Deno.test("trainTestSplit rejects bad arguments as scikit-learn does, with clear
   assert.throws(() => trainTestSplit(X, y, { randomState: 1.5 }), /randomState must be an integer/);
 
   const rejected = await sklearn<boolean[]>(
-    `
-import numpy as np
-from sklearn.model_selection import train_test_split
-out = []
-for case in data:
-    try:
-        train_test_split(np.arange(len(case["y"])), case["y"], test_size=case.get("testSize"),
-                         train_size=case.get("trainSize"), stratify=case.get("stratify"),
-                         shuffle=case.get("shuffle", True))
-        out.append(False)
-    except ValueError:
-        out.append(True)
-emit(out)
-`,
+    "sklearn_split_rejects.py",
     [
       ...bad.map(([options]) => ({ ...options, y })),
       { stratify: yTwo, testSize: 1, y: yTwo },

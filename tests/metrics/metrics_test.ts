@@ -308,37 +308,7 @@ function buildCases(): Case[] {
 Deno.test("metrics equal scikit-learn's to 1e-12 and fail where it fails", async () => {
   const cases = buildCases();
   const theirs = await sklearn<Outcome[]>(
-    `
-import numpy as np
-from sklearn.metrics import (accuracy_score, confusion_matrix, f1_score, log_loss, precision_score,
-                             recall_score, roc_auc_score)
-prf = {"precision": precision_score, "recall": recall_score, "f1": f1_score}
-out = []
-for c in data:
-    kw = {}
-    for key, name in [("average", "average"), ("posLabel", "pos_label"), ("labels", "labels"),
-                      ("normalize", "normalize")]:
-        if c.get(key) is not None:
-            kw[name] = c[key]
-    if c.get("zeroDivision") is not None:
-        kw["zero_division"] = np.nan if c["zeroDivision"] == "nan" else c["zeroDivision"]
-    try:
-        fn = c["fn"]
-        if fn == "accuracy":
-            value = accuracy_score(c["yTrue"], c["yPred"], **kw)
-        elif fn in prf:
-            value = prf[fn](c["yTrue"], c["yPred"], **kw)
-        elif fn == "roc_auc":
-            value = roc_auc_score(c["yTrue"], c["yScore"])
-        elif fn == "log_loss":
-            value = log_loss(c["yTrue"], y_proba=c["yProb"], **kw)
-        else:
-            value = confusion_matrix(c["yTrue"], c["yPred"], **kw)
-        out.append({"value": value.tolist() if hasattr(value, "tolist") else float(value)})
-    except Exception as e:
-        out.append({"error": type(e).__name__ + ": " + str(e)})
-emit(out)
-`,
+    "sklearn_metrics.py",
     cases,
   );
   let values = 0;
@@ -370,10 +340,7 @@ emit(out)
 
 Deno.test("rocAucScore throws on a single class, where scikit-learn 1.9 warns and returns NaN", async () => {
   const [value] = await sklearn<number[]>(
-    `
-from sklearn.metrics import roc_auc_score
-emit([roc_auc_score(data["y"], data["s"])])
-`,
+    "sklearn_roc_auc.py",
     { y: [1, 1, 1], s: [0.2, 0.4, 0.9] },
   );
   assert.ok(Number.isNaN(value));

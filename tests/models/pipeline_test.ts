@@ -22,16 +22,7 @@ Deno.test("k-neighbours agrees with scikit-learn's StandardScaler + KNeighborsCl
     results[k] = { predict: pipe.predict(XTest), proba: pipe.predictProba(XTest) };
   }
   const theirs = await sklearn<Record<string, { predict: number[]; proba: number[][] }>>(
-    `
-from sklearn.neighbors import KNeighborsClassifier
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
-out = {}
-for k in [1, 5, 15]:
-    pipe = make_pipeline(StandardScaler(), KNeighborsClassifier(k)).fit(data["XTrain"], data["yTrain"])
-    out[str(k)] = {"predict": pipe.predict(data["XTest"]), "proba": pipe.predict_proba(data["XTest"])}
-emit(out)
-`,
+    "sklearn_knn_pipeline.py",
     { XTrain, yTrain, XTest },
   );
   for (const k of [1, 5, 15]) {

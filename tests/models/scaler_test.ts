@@ -50,16 +50,7 @@ function matrices(): number[][][] {
 Deno.test("StandardScaler matches scikit-learn's StandardScaler", async () => {
   const inputs = matrices();
   const theirs = await sklearn<Reference[]>(
-    `
-import numpy as np
-from sklearn.preprocessing import StandardScaler
-out = []
-for X in data:
-    X = np.asarray(X, dtype=float)
-    s = StandardScaler().fit(X)
-    out.append({"mean": s.mean_, "var": s.var_, "scale": s.scale_, "transformed": s.transform(X)})
-emit(out)
-`,
+    "sklearn_standard_scaler.py",
     inputs,
   );
   const close = (a: number, b: number, what: string) =>

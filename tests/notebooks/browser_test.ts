@@ -5,28 +5,20 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import * as ml from "../../lib/mod.ts";
-import { dumpDom, ensureChromium, screenshot } from "../../tools/browser.ts";
-import { NOTEBOOKS_DIR, renderReport } from "../../tools/jupyter.ts";
-import { REPO_ROOT, runPython } from "../../tools/python.ts";
-import { startUi } from "../../tools/ui.ts";
+import { dumpDom, ensureChromium, screenshot } from "../../harness/browser.ts";
+import { NOTEBOOKS_DIR, renderReport } from "../../harness/jupyter.ts";
+import { REPO_ROOT, runPythonScript } from "../../harness/python.ts";
+import { startUi } from "../../harness/mlflow_ui.ts";
+import { pyScript } from "../py/scripts.ts";
 
 const ARTIFACTS = join(REPO_ROOT, "tests", "artifacts");
 
 /** Pixel statistics of a PNG (via Pillow in the project's venv). */
 async function pixels(png: string, colour: [number, number, number]) {
-  const { stdout } = await runPython(
-    `
-import sys, json
-from PIL import Image
-img = Image.open(sys.argv[1]).convert("RGB")
-target = json.loads(sys.argv[2])
-px = list(img.getdata())
-near = sum(1 for p in px if all(abs(a - b) <= 24 for a, b in zip(p, target)))
-print(json.dumps({"width": img.width, "height": img.height,
-                  "inked": sum(1 for p in px if sum(p) < 700) / len(px),
-                  "colours": len(set(px)), "near": near}))`,
-    [png, JSON.stringify(colour)],
-  );
+  const { stdout } = await runPythonScript(pyScript("png_pixels.py"), [
+    png,
+    JSON.stringify(colour),
+  ]);
   return JSON.parse(stdout) as {
     width: number;
     height: number;

@@ -5,10 +5,16 @@
 import assert from "node:assert/strict";
 import { basename, join } from "node:path";
 import { FileStore, RestStore } from "../../lib/tracking/mod.ts";
-import { listNotebooks, NOTEBOOKS_DIR, renderReport } from "../../tools/jupyter.ts";
-import { REPO_ROOT } from "../../tools/python.ts";
-import { startTrackingServer } from "../../tools/server.ts";
-import { freePort, waitForHttp } from "../../tools/ui.ts";
+import {
+  ensureKernel,
+  labCommand,
+  listNotebooks,
+  NOTEBOOKS_DIR,
+  renderReport,
+} from "../../harness/jupyter.ts";
+import { startTrackingServer } from "../../harness/mlflow_server.ts";
+import { freePort, waitForHttp } from "../../harness/net.ts";
+import { REPO_ROOT } from "../../harness/python.ts";
 
 /** The SVG charts a report embeds (nbconvert inlines `image/svg+xml` as base64 `<img>`s). */
 export function inlineSvgs(html: string): string[] {
@@ -141,7 +147,6 @@ Deno.test({
 });
 
 Deno.test("`deno task lab` serves JupyterLab whose Deno kernel starts and runs code", async () => {
-  const { ensureKernel, labCommand } = await import("../../tools/jupyter.ts");
   const env = await ensureKernel();
   const port = freePort();
   const token = crypto.randomUUID();

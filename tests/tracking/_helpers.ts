@@ -2,16 +2,14 @@
 
 import { join } from "node:path";
 import { MersenneTwister19937, Random } from "random-js";
-import * as mlflow from "../../lib/mod.ts";
 import { FileStore, type MetricInput } from "../../lib/tracking/mod.ts";
-import { runPython } from "../../tools/python.ts";
+import { runPythonScript } from "../../harness/python.ts";
+import { pyScript } from "../py/scripts.ts";
 
 /** A fresh temporary folder for a store. */
 export async function tempStore(): Promise<string> {
   return join(await Deno.makeTempDir({ prefix: "mlruns-test-" }), "mlruns");
 }
-
-const DUMP = new URL("../py/mlflow_dump.py", import.meta.url);
 
 /** What real MLflow sees in a store (see tests/py/mlflow_dump.py). */
 export interface MlflowView {
@@ -50,8 +48,10 @@ export async function mlflowView(
     max_results?: number;
   }[] = [],
 ): Promise<MlflowView> {
-  const code = await Deno.readTextFile(DUMP);
-  const { stdout } = await runPython(code, [store, JSON.stringify({ searches })]);
+  const { stdout } = await runPythonScript(pyScript("mlflow_dump.py"), [
+    store,
+    JSON.stringify({ searches }),
+  ]);
   return JSON.parse(stdout) as MlflowView;
 }
 

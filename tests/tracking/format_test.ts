@@ -11,7 +11,8 @@ import {
   parseMetricLines,
   parseYaml,
 } from "../../lib/tracking/_format.ts";
-import { runPython } from "../../tools/python.ts";
+import { runPythonScript } from "../../harness/python.ts";
+import { pyScript } from "../py/scripts.ts";
 
 function sampleDoubles(n: number): number[] {
   const rnd = new Random(MersenneTwister19937.seed(42));
@@ -52,16 +53,14 @@ function sampleDoubles(n: number): number[] {
 
 Deno.test("formatFloat writes exactly what Python's repr writes, and reads back the same double", async () => {
   const xs = sampleDoubles(3000);
-  const { stdout } = await runPython(
-    "import sys, json, struct\n" +
-      "xs = [struct.unpack('>d', bytes.fromhex(h))[0] for h in json.loads(sys.stdin.read() or sys.argv[1])]\n" +
-      "print(json.dumps([f'{x}' for x in xs]))",
-    [JSON.stringify(xs.map((x) => {
-      const v = new DataView(new ArrayBuffer(8));
-      v.setFloat64(0, x);
-      return [...new Uint8Array(v.buffer)].map((b) => b.toString(16).padStart(2, "0")).join("");
-    }))],
-  );
+  const hex = xs.map((x) => {
+    const v = new DataView(new ArrayBuffer(8));
+    v.setFloat64(0, x);
+    return [...new Uint8Array(v.buffer)].map((b) => b.toString(16).padStart(2, "0")).join("");
+  });
+  const { stdout } = await runPythonScript(pyScript("float_repr.py"), [], {
+    stdin: JSON.stringify(hex),
+  });
   const python = JSON.parse(stdout) as string[];
   xs.forEach((x, i) => {
     assert.equal(formatFloat(x), python[i], `value ${x}`);
@@ -118,10 +117,7 @@ Deno.test("meta.yaml round-trips through PyYAML with every string kept a string"
     list: [] as never[],
   };
   const text = dumpYaml(doc);
-  const { stdout } = await runPython(
-    "import sys, yaml, json; print(json.dumps(yaml.safe_load(sys.argv[1])))",
-    [text],
-  );
+  const { stdout } = await runPythonScript(pyScript("yaml_load.py"), [text]);
   assert.deepEqual(JSON.parse(stdout), doc);
   // And back through our reader (strings stay strings; the caller converts numbers).
   const back = parseYaml(text)!;
@@ -141,10 +137,7 @@ Deno.test("parseYaml reads PyYAML's own output, wrapped lines and quoting includ
     status: 3,
     end_time: null,
   };
-  const { stdout } = await runPython(
-    "import sys, yaml, json; sys.stdout.write(yaml.safe_dump(json.loads(sys.argv[1]), default_flow_style=False, allow_unicode=True))",
-    [JSON.stringify(doc)],
-  );
+  const { stdout } = await runPythonScript(pyScript("yaml_dump.py"), [JSON.stringify(doc)]);
   assert.match(stdout, /\n {2}\S/); // PyYAML wrapped the long name over two lines
   const parsed = parseYaml(stdout)!;
   assert.equal(parsed.run_name, doc.run_name);

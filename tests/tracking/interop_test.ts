@@ -6,8 +6,9 @@ import assert from "node:assert/strict";
 import { dirname, join } from "node:path";
 import * as mlflow from "../../lib/mod.ts";
 import { FileStore } from "../../lib/tracking/mod.ts";
-import { runPython } from "../../tools/python.ts";
-import { startUi } from "../../tools/ui.ts";
+import { runPythonScript } from "../../harness/python.ts";
+import { pyScript } from "../py/scripts.ts";
+import { startUi } from "../../harness/mlflow_ui.ts";
 import { buildSearchStore, mlflowView, pyNum, searchCases, tempStore } from "./_helpers.ts";
 import { checkInteropView, logInteropScenario } from "./_scenario.ts";
 
@@ -75,33 +76,9 @@ Deno.test("filters MLflow refuses are refused here too", async () => {
   }
 });
 
-const PYTHON_WRITER = `
-import sys, mlflow, math
-from mlflow import MlflowClient
-from mlflow.entities import Metric, Param, RunTag
-mlflow.set_tracking_uri("file://" + sys.argv[1])
-long_name = "a fairly long run name with spaces " * 4
-for name in ["on", "1e5", "2024-01-01", "x: y", long_name.strip()]:
-    exp_id = mlflow.create_experiment(name)
-    with mlflow.start_run(experiment_id=exp_id, run_name=long_name.strip()[:90]) as run:
-        mlflow.log_params({"alpha": 0.5, "yes": "no", "date": "2024-01-01"})
-        for step, v in enumerate([0.1, float("nan"), float("inf"), 1e-5, 12345678.5]):
-            mlflow.log_metric("m", v, step=step)
-        mlflow.set_tag("multi", "line one\\nline two: 'q'")
-        mlflow.log_text("content", "notes/n.txt")
-        with mlflow.start_run(nested=True, run_name="0x1F") as child:
-            mlflow.log_metric("legacy", 3.0)
-    with mlflow.start_run(experiment_id=exp_id, run_name="to delete") as r2:
-        pass
-    MlflowClient().delete_run(r2.info.run_id)
-    with mlflow.start_run(experiment_id=exp_id) as r3:
-        MlflowClient().log_batch(r3.info.run_id, metrics=[Metric("b", 2.0, 10, 3)],
-                                 params=[Param("p", "1:30")], tags=[RunTag("t", "~")])
-`;
-
 Deno.test("reads a store Python MLflow wrote, field for field", async () => {
   const root = await tempStore();
-  await runPython(PYTHON_WRITER, [root]);
+  await runPythonScript(pyScript("mlflow_write_store.py"), [root]);
   const view = await mlflowView(root);
   const store = new FileStore(root);
   assert.ok(Object.keys(view.runs).length >= 20);
@@ -165,23 +142,7 @@ Deno.test("mlflow migrate-filestore accepts the store and keeps every run and po
   }
   buildSearchStore(root, 11);
   const db = join(dirname(root), "migrated.db");
-  const script = `
-import sys, json, subprocess
-from mlflow import MlflowClient
-from mlflow.entities import ViewType
-src, db = sys.argv[1], sys.argv[2]
-subprocess.run([sys.executable, "-m", "mlflow", "migrate-filestore", "--source", src,
-                "--target", "sqlite:///" + db, "--no-progress"], check=True,
-               stdout=subprocess.DEVNULL)
-c = MlflowClient(tracking_uri="sqlite:///" + db)
-out = {}
-for e in c.search_experiments(view_type=ViewType.ALL):
-    for r in c.search_runs([e.experiment_id], run_view_type=ViewType.ALL, max_results=50000):
-        out[r.info.run_id] = {"name": r.info.run_name, "status": r.info.status,
-            "params": r.data.params,
-            "n": {k: len(c.get_metric_history(r.info.run_id, k)) for k in r.data.metrics}}
-print(json.dumps(out))`;
-  const { stdout } = await runPython(script, [root, db]);
+  const { stdout } = await runPythonScript(pyScript("mlflow_migrate_runs.py"), [root, db]);
   const migrated = JSON.parse(stdout) as Record<string, {
     name: string;
     status: string;
@@ -286,20 +247,10 @@ Deno.test("searchExperiments returns the same experiments in the same order as M
     ["experiment_id"],
   ];
   const cases = filters.flatMap((filter) => orders.map((order) => ({ filter, order })));
-  const { stdout } = await runPython(
-    `
-import sys, json
-from mlflow import MlflowClient
-from mlflow.entities import ViewType
-c = MlflowClient(tracking_uri="file://" + sys.argv[1])
-out = []
-for case in json.loads(sys.argv[2]):
-    kwargs = {"order_by": case["order"]} if case.get("order") else {}
-    found = c.search_experiments(view_type=ViewType.ACTIVE_ONLY, filter_string=case["filter"], **kwargs)
-    out.append([e.experiment_id for e in found])
-print(json.dumps(out))`,
-    [root, JSON.stringify(cases)],
-  );
+  const { stdout } = await runPythonScript(pyScript("mlflow_search_experiments.py"), [
+    root,
+    JSON.stringify(cases),
+  ]);
   const expected = JSON.parse(stdout) as string[][];
   mlflow.setTrackingUri(root);
   for (const [i, { filter, order }] of cases.entries()) {

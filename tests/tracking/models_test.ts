@@ -4,7 +4,8 @@
 import assert from "node:assert/strict";
 import { dirname, join } from "node:path";
 import * as lib from "../../lib/mod.ts";
-import { runPython } from "../../tools/python.ts";
+import { runPythonScript } from "../../harness/python.ts";
+import { pyScript } from "../py/scripts.ts";
 import { tempStore } from "./_helpers.ts";
 
 function smallData() {
@@ -44,26 +45,10 @@ Deno.test("logModel writes an MLflow 3 logged model that MLflow lists as the run
     const byId = await lib.loadModel(m.modelUri);
     assert.deepEqual(byId.predict(XTest), models[i]!.predict(XTest));
   }
-  const script = `
-import sys, json
-import mlflow
-from mlflow import MlflowClient
-from mlflow.models import Model
-mlflow.set_tracking_uri("file://" + sys.argv[1])
-c = MlflowClient()
-out = []
-for run_id in json.loads(sys.argv[2]):
-    run = c.get_run(run_id)
-    ids = [o.model_id for o in run.outputs.model_outputs]
-    lm = c.get_logged_model(ids[0])
-    m = Model.load(f"runs:/{run_id}/model")
-    found = mlflow.search_logged_models(experiment_ids=[run.info.experiment_id], output_format="list")
-    out.append({"ids": ids, "name": lm.name, "status": str(lm.status), "source_run_id": lm.source_run_id,
-                "params": lm.params, "metrics": {x.key: x.value for x in lm.metrics},
-                "flavors": list(m.flavors), "inputs": m.signature.inputs.to_dict() if m.signature else None,
-                "example": m.saved_input_example_info, "listed": sorted(x.model_id for x in found)})
-print(json.dumps(out))`;
-  const { stdout } = await runPython(script, [root, JSON.stringify(logged.map((m) => m.runId))]);
+  const { stdout } = await runPythonScript(pyScript("mlflow_logged_models.py"), [
+    root,
+    JSON.stringify(logged.map((m) => m.runId)),
+  ]);
   const seen = JSON.parse(stdout) as {
     ids: string[];
     name: string;
@@ -94,16 +79,7 @@ print(json.dumps(out))`;
 
   // migrate-filestore still accepts the store with logged models in it.
   const db = join(dirname(root), "m.db");
-  const { stdout: count } = await runPython(
-    `
-import sys, subprocess, mlflow
-subprocess.run([sys.executable, "-m", "mlflow", "migrate-filestore", "--source", sys.argv[1],
-                "--target", "sqlite:///" + sys.argv[2], "--no-progress"], check=True, stdout=subprocess.DEVNULL)
-mlflow.set_tracking_uri("sqlite:///" + sys.argv[2])
-exp = mlflow.get_experiment_by_name("models")
-print(len(mlflow.search_logged_models(experiment_ids=[exp.experiment_id], output_format="list")))`,
-    [root, db],
-  );
+  const { stdout: count } = await runPythonScript(pyScript("mlflow_migrate_models.py"), [root, db]);
   assert.equal(Number(count.trim()), 2);
 });
 

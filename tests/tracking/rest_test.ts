@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import * as mlflow from "../../lib/mod.ts";
 import { MlflowError } from "../../lib/mod.ts";
 import { RestStore } from "../../lib/tracking/mod.ts";
-import { startTrackingServer } from "../../tools/server.ts";
+import { startTrackingServer } from "../../harness/mlflow_server.ts";
 import { startProxy } from "./_proxy.ts";
 
 const FAST_RETRIES = { maxRetries: 3, backoffFactor: 0.05, backoffJitter: 0 };

@@ -1,9 +1,13 @@
-// The mlflow server harness (tools/server.ts): a real server over SQLite and PostgreSQL keeps
-// experiments, metrics and proxied artifacts across a crash and a restart, and leaves nothing
-// running behind.
+// The mlflow server harness (harness/mlflow_server.ts): a real server over SQLite and PostgreSQL
+// keeps experiments, metrics and proxied artifacts across a crash and a restart, and leaves
+// nothing running behind.
 
 import assert from "node:assert/strict";
-import { type Backend, postgresAvailable, startTrackingServer } from "../../tools/server.ts";
+import {
+  type Backend,
+  postgresAvailable,
+  startTrackingServer,
+} from "../../harness/mlflow_server.ts";
 
 /** Calls MLflow's REST API and returns the parsed JSON answer; fails on a non-2xx status. */
 async function api(

@@ -9,28 +9,17 @@ import * as mlflow from "../../lib/mod.ts";
 import { MlflowError } from "../../lib/mod.ts";
 import { FileStore, RestStore, syncStore, type TrackingStore } from "../../lib/tracking/mod.ts";
 import { trainKNeighbors } from "../../lib/models/mod.ts";
-import { runPython } from "../../tools/python.ts";
-import { type Backend, postgresAvailable, startTrackingServer } from "../../tools/server.ts";
+import { runPythonScript } from "../../harness/python.ts";
+import { pyScript } from "../py/scripts.ts";
+import {
+  type Backend,
+  postgresAvailable,
+  startTrackingServer,
+} from "../../harness/mlflow_server.ts";
 import { buildSearchStore, mlflowView, searchCases, tempStore } from "./_helpers.ts";
 import { checkInteropView, logInteropScenario } from "./_scenario.ts";
 
 const hasPostgres = await postgresAvailable();
-
-const MODEL_CHECK = `
-import json, sys, mlflow
-from mlflow import MlflowClient
-from mlflow.models import Model
-mlflow.set_tracking_uri(sys.argv[1])
-client = MlflowClient()
-model = client.get_logged_model(sys.argv[2])
-mlmodel = Model.load(f"models:/{sys.argv[2]}")
-run = client.get_run(sys.argv[3])
-print(json.dumps({
-    "status": str(model.status), "name": model.name, "source_run_id": model.source_run_id,
-    "flavors": sorted(mlmodel.flavors), "model_id": mlmodel.model_id,
-    "outputs": [o.model_id for o in run.outputs.model_outputs],
-}))
-`;
 
 for (const backend of ["sqlite", "postgres"] as Backend[]) {
   Deno.test({
@@ -175,7 +164,11 @@ for (const backend of ["sqlite", "postgres"] as Backend[]) {
         const back = await mlflow.loadModel(`runs:/${logged.runId}/model`);
         assert.deepEqual(back.predict(X), model.predict(X));
         assert.deepEqual(await mlflow.runModels(logged.runId), { model: logged.modelId });
-        const { stdout } = await runPython(MODEL_CHECK, [server.url, logged.modelId, logged.runId]);
+        const { stdout } = await runPythonScript(pyScript("mlflow_model_check.py"), [
+          server.url,
+          logged.modelId,
+          logged.runId,
+        ]);
         const py = JSON.parse(stdout);
         assert.equal(py.status, "READY");
         assert.equal(py.name, "model");

@@ -5,8 +5,9 @@
 
 import assert from "node:assert/strict";
 import { FileStore, MlflowError, RestStore, type TrackingStore } from "../../lib/tracking/mod.ts";
-import { runPython } from "../../tools/python.ts";
-import { startTrackingServer } from "../../tools/server.ts";
+import { runPythonScript } from "../../harness/python.ts";
+import { startTrackingServer } from "../../harness/mlflow_server.ts";
+import { pyScript } from "../py/scripts.ts";
 import { tempStore } from "./_helpers.ts";
 
 const code = (c: string) => (e: unknown) => e instanceof MlflowError && e.code === c;
@@ -81,10 +82,9 @@ async function scenario(store: TrackingStore) {
   return { experimentId, runId, modelId: model.modelId };
 }
 
-const VIEW = new URL("../py/logged_model_view.py", import.meta.url).pathname;
-
 async function mlflowSees(uri: string, ids: { runId: string; modelId: string }) {
-  const { stdout } = await runPython(await Deno.readTextFile(VIEW), [uri, ids.modelId, ids.runId]);
+  const args = [uri, ids.modelId, ids.runId];
+  const { stdout } = await runPythonScript(pyScript("logged_model_view.py"), args);
   const seen = JSON.parse(stdout);
   assert.match(seen.status, /READY/);
   assert.deepEqual(seen.params, { k: "5" });

@@ -15,8 +15,8 @@ import {
   syncStore,
 } from "../../lib/tracking/mod.ts";
 import { trainKNeighbors } from "../../lib/models/mod.ts";
-import { startTrackingServer } from "../../tools/server.ts";
-import { REPO_ROOT } from "../../tools/python.ts";
+import { startTrackingServer } from "../../harness/mlflow_server.ts";
+import { REPO_ROOT } from "../../harness/python.ts";
 import { type MlflowView, mlflowView, tempStore } from "./_helpers.ts";
 import { startProxy } from "./_proxy.ts";
 

@@ -3,7 +3,8 @@
 import assert from "node:assert/strict";
 import { normpath, validateKey } from "../../lib/tracking/validation.ts";
 import { MlflowError } from "../../lib/mod.ts";
-import { runPython } from "../../tools/python.ts";
+import { runPythonScript } from "../../harness/python.ts";
+import { pyScript } from "../py/scripts.ts";
 
 const KEYS = [
   "acc",
@@ -40,23 +41,9 @@ const KEYS = [
 ];
 
 Deno.test("keys are accepted and refused exactly as MLflow's validators do", async () => {
-  const { stdout } = await runPython(
-    `
-import sys, json
-from mlflow.utils.validation import _validate_metric_name, _validate_param_name
-out = []
-for k in json.loads(sys.argv[1]):
-    res = []
-    for f in (_validate_metric_name, _validate_param_name):
-        try:
-            f(k)
-            res.append(len(k) <= 250)  # the length limit is checked beside the name rule
-        except Exception:
-            res.append(False)
-    out.append(res)
-print(json.dumps(out))`,
-    [JSON.stringify(KEYS)],
-  );
+  const { stdout } = await runPythonScript(pyScript("mlflow_validate_keys.py"), [
+    JSON.stringify(KEYS),
+  ]);
   const expected = JSON.parse(stdout) as [boolean, boolean][];
   KEYS.forEach((key, i) => {
     for (const [j, kind] of (["metric", "param"] as const).entries()) {
@@ -94,10 +81,7 @@ Deno.test("normpath matches Python's posixpath.normpath", async () => {
     "./",
     "x/y/./z/..",
   ];
-  const { stdout } = await runPython(
-    "import sys, json, posixpath; print(json.dumps([posixpath.normpath(p) for p in json.loads(sys.argv[1])]))",
-    [JSON.stringify(paths)],
-  );
+  const { stdout } = await runPythonScript(pyScript("posix_normpath.py"), [JSON.stringify(paths)]);
   assert.deepEqual(paths.map(normpath), JSON.parse(stdout));
 });
 

@@ -5,16 +5,9 @@
  * @module
  */
 
-const CHROMIUM = "/usr/bin/chromium";
+import { exists } from "./fs.ts";
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
+const CHROMIUM = "/usr/bin/chromium";
 
 async function run(cmd: string, args: string[]): Promise<void> {
   const out = await new Deno.Command(cmd, { args, stdout: "null", stderr: "piped" }).output();
@@ -27,7 +20,16 @@ async function run(cmd: string, args: string[]): Promise<void> {
   }
 }
 
-/** Makes sure Debian's Chromium is installed (apt-get as root) and returns its path. */
+/**
+ * Makes sure Debian's Chromium is installed (apt-get as root) and returns its path.
+ *
+ * @example
+ * ```ts ignore
+ * import { ensureChromium } from "./browser.ts";
+ *
+ * const chromium = await ensureChromium(); // "/usr/bin/chromium"
+ * ```
+ */
 export async function ensureChromium(): Promise<string> {
   if (await exists(CHROMIUM)) return CHROMIUM;
   console.error("Installing Debian's chromium (first use) …");
@@ -57,7 +59,17 @@ function chromiumFlags(profile: string, width: number, height: number, budgetMs:
   ];
 }
 
-/** The page's DOM after its scripts ran for `budgetMs` of page time (Chromium's `--dump-dom`). */
+/**
+ * The page's DOM after its scripts ran for `budgetMs` of page time (Chromium's `--dump-dom`).
+ *
+ * @example
+ * ```ts ignore
+ * import { dumpDom } from "./browser.ts";
+ *
+ * const html = await dumpDom("http://127.0.0.1:5000/#/experiments/0/runs", { budgetMs: 15_000 });
+ * console.log(html.includes(">knn-5<"));
+ * ```
+ */
 export async function dumpDom(url: string, options: ScreenshotOptions = {}): Promise<string> {
   const { width = 1280, height = 1600, budgetMs = 10_000 } = options;
   const chromium = await ensureChromium();
@@ -74,7 +86,17 @@ export async function dumpDom(url: string, options: ScreenshotOptions = {}): Pro
   }
 }
 
-/** Options of {@linkcode screenshot} and {@linkcode dumpDom}. */
+/**
+ * Options of {@linkcode screenshot} and {@linkcode dumpDom}.
+ *
+ * @example
+ * ```ts ignore
+ * import { screenshot, type ScreenshotOptions } from "./browser.ts";
+ *
+ * const wide: ScreenshotOptions = { width: 1600, height: 1000, budgetMs: 15_000 };
+ * await screenshot("http://127.0.0.1:5000/", "/tmp/ui.png", wide);
+ * ```
+ */
 export interface ScreenshotOptions {
   /** Window width in CSS pixels. @default 1280 */
   width?: number;
@@ -87,6 +109,13 @@ export interface ScreenshotOptions {
 /**
  * Saves a PNG screenshot of `url` (a `file:` or loopback `http:` address) taken by headless
  * Chromium with a fresh profile and no background networking.
+ *
+ * @example
+ * ```ts ignore
+ * import { screenshot } from "./browser.ts";
+ *
+ * await screenshot("file:///tmp/reports/compare_runs.html", "/tmp/report.png", { height: 2400 });
+ * ```
  */
 export async function screenshot(
   url: string,

@@ -1,0 +1,22 @@
+"""Prints, as JSON, what MLflow sees of a logged model on a tracking server: its status, name,
+source run and flavors, the model id MLflow loads from models:/<id>, and the run's model outputs.
+
+usage: python mlflow_model_check.py <server-url> <model_id> <run_id>
+"""
+import json
+import sys
+
+import mlflow
+from mlflow import MlflowClient
+from mlflow.models import Model
+
+mlflow.set_tracking_uri(sys.argv[1])
+client = MlflowClient()
+model = client.get_logged_model(sys.argv[2])
+mlmodel = Model.load(f"models:/{sys.argv[2]}")
+run = client.get_run(sys.argv[3])
+print(json.dumps({
+    "status": str(model.status), "name": model.name, "source_run_id": model.source_run_id,
+    "flavors": sorted(mlmodel.flavors), "model_id": mlmodel.model_id,
+    "outputs": [o.model_id for o in run.outputs.model_outputs],
+}))
