@@ -9,7 +9,20 @@
 import { dumpYaml } from "../tracking/_format.ts";
 import type { Pipeline, PipelineJSON } from "../models/pipeline.ts";
 
-/** The flavor name this library records in `MLmodel`. */
+/**
+ * The flavor name this library records in `MLmodel`.
+ *
+ * @example
+ * ```ts
+ * import { FLAVOR, modelFiles } from "./mlmodel.ts";
+ * import { trainKNeighbors } from "../models/mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const model = trainKNeighbors([[0], [1]], [0, 1], { nNeighbors: 1, autolog: false });
+ * const where = { modelId: `m-${"1".repeat(32)}`, runId: "r", artifactLocation: "file:///m" };
+ * assert.match(modelFiles(model, where).get("MLmodel")!, new RegExp(`^  ${FLAVOR}:$`, "m"));
+ * ```
+ */
 export const FLAVOR = "deno_ml_pipeline";
 
 /**

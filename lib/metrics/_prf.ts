@@ -8,7 +8,22 @@
 import { show } from "../_internal/show.ts";
 import { checkLabelPair, checkLabels, type Label } from "./_labels.ts";
 
-/** The averaging modes, as scikit-learn names them. */
+/**
+ * The averaging modes, as scikit-learn names them.
+ *
+ * @example Every mode on one multiclass problem
+ * ```ts
+ * import { AVERAGES, precisionScore } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const yTrue = [0, 1, 2, 2];
+ * const yPred = [0, 2, 2, 2];
+ * const scores = AVERAGES.filter((a) => a !== "binary").map((average) =>
+ *   precisionScore(yTrue, yPred, { average, zeroDivision: 0 })
+ * );
+ * assert.deepEqual(scores.map((s) => Number(s.toFixed(4))), [0.75, 0.5556, 0.5833]);
+ * ```
+ */
 export const AVERAGES = ["binary", "micro", "macro", "weighted"] as const;
 /** One of {@linkcode AVERAGES}. */
 export type Average = typeof AVERAGES[number];

@@ -15,13 +15,56 @@ import type { CreateRunOptions, TrackingStore } from "./store.ts";
 import type { SyncCounts } from "./sync.ts";
 import { MAX_TAG_VALUE_LENGTH } from "./validation.ts";
 
-/** The server-run tag naming the local run a server run was synced from. */
+/**
+ * The server-run tag naming the local run a server run was synced from.
+ *
+ * @example Find the server copy of a local run
+ * ```ts
+ * import { SOURCE_RUN_TAG } from "./_sync_push.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const filter = `tags.\`${SOURCE_RUN_TAG}\` = '${"a".repeat(32)}'`;
+ * assert.equal(filter, `tags.\`sync.source_run_id\` = '${"a".repeat(32)}'`);
+ * ```
+ */
 export const SOURCE_RUN_TAG = "sync.source_run_id";
-/** The server-run tag holding the digest of the local run as last synced. */
+/**
+ * The server-run tag holding the digest of the local run as last synced (written last, so a
+ * server run without it was cut off half-way).
+ *
+ * @example
+ * ```ts
+ * import { DIGEST_TAG } from "./_sync_push.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(DIGEST_TAG, "sync.digest");
+ * ```
+ */
 export const DIGEST_TAG = "sync.digest";
-/** The server-run tag listing the content hash of each artifact file as last synced. */
+/**
+ * The server-run tag listing the content hash of each artifact file as last synced (JSON of
+ * path → hash).
+ *
+ * @example
+ * ```ts
+ * import { MANIFEST_TAG } from "./_sync_push.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(MANIFEST_TAG, "sync.artifacts");
+ * ```
+ */
 export const MANIFEST_TAG = "sync.artifacts";
-/** The logged-model tag naming the local logged model it was synced from. */
+/**
+ * The logged-model tag naming the local logged model it was synced from.
+ *
+ * @example
+ * ```ts
+ * import { SOURCE_MODEL_TAG } from "./_sync_push.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(SOURCE_MODEL_TAG, "sync.source_model_id");
+ * ```
+ */
 export const SOURCE_MODEL_TAG = "sync.source_model_id";
 
 /** A source run as the sync sees it. */

@@ -5,7 +5,17 @@
  * @module
  */
 
-/** Run statuses, in MLflow's enum order (RUNNING = 1 … KILLED = 5, as stored in meta.yaml). */
+/**
+ * Run statuses, in MLflow's enum order (RUNNING = 1 … KILLED = 5, as stored in meta.yaml).
+ *
+ * @example The number a file store's meta.yaml holds for a status
+ * ```ts
+ * import { RUN_STATUSES } from "./entities.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(RUN_STATUSES.indexOf("FINISHED") + 1, 3);
+ * ```
+ */
 export const RUN_STATUSES = ["RUNNING", "SCHEDULED", "FINISHED", "FAILED", "KILLED"] as const;
 /** A run's status name. */
 export type RunStatus = typeof RUN_STATUSES[number];
@@ -88,6 +98,14 @@ export interface FileInfo {
 /**
  * Logged-model statuses, in MLflow's enum order (UNSPECIFIED = 0 … UPLOAD_FAILED = 3, as a file
  * store's meta.yaml holds them).
+ *
+ * @example
+ * ```ts
+ * import { LOGGED_MODEL_STATUSES } from "./entities.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(LOGGED_MODEL_STATUSES.indexOf("LOGGED_MODEL_READY"), 2);
+ * ```
  */
 export const LOGGED_MODEL_STATUSES = [
   "LOGGED_MODEL_STATUS_UNSPECIFIED",

@@ -7,6 +7,16 @@
 /**
  * MLflow's error codes (`mlflow/protos/databricks.proto`) that the tracking API raises; the
  * later ones come from tracking servers.
+ *
+ * @example Telling a refusal from a missing run
+ * ```ts
+ * import { ERROR_CODES, MlflowError } from "./errors.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const error = new MlflowError("RESOURCE_DOES_NOT_EXIST", "Run 'abc' not found");
+ * assert.ok(ERROR_CODES.includes(error.code));
+ * assert.notEqual(error.code, "INVALID_PARAMETER_VALUE");
+ * ```
  */
 export const ERROR_CODES = [
   "INVALID_PARAMETER_VALUE",

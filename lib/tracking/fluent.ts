@@ -65,7 +65,22 @@ export async function setExperiment(name: string): Promise<Experiment> {
   return exp;
 }
 
-/** Creates an experiment and returns its id; the name must be new. */
+/**
+ * Creates an experiment and returns its id; the name must be new.
+ *
+ * @example Create, then look up by id and by name
+ * ```ts
+ * import { createExperiment, getExperiment, getExperimentByName, setTrackingUri } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * setTrackingUri(await Deno.makeTempDir());
+ * const id = await createExperiment("rf-grid", { team: "ml" });
+ * assert.equal((await getExperiment(id)).name, "rf-grid");
+ * assert.equal((await getExperimentByName("rf-grid"))?.tags.team, "ml");
+ * assert.equal(await getExperimentByName("nope"), null);
+ * await assert.rejects(createExperiment("rf-grid"), /already exists/);
+ * ```
+ */
 export async function createExperiment(
   name: string,
   tags: Record<string, string> = {},
@@ -73,12 +88,37 @@ export async function createExperiment(
   return await getStore().createExperiment(name, tags);
 }
 
-/** The experiment with this name (active or deleted), or null. */
+/**
+ * The experiment with this name (active or deleted), or null.
+ *
+ * @example An experiment by name
+ * ```ts
+ * import { getExperimentByName, setExperiment, setTrackingUri } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * setTrackingUri(await Deno.makeTempDir());
+ * const created = await setExperiment("k-neighbours");
+ * assert.equal((await getExperimentByName("k-neighbours"))?.experimentId, created.experimentId);
+ * ```
+ */
 export async function getExperimentByName(name: string): Promise<Experiment | null> {
   return await getStore().getExperimentByName(name);
 }
 
-/** The experiment with this id; throws RESOURCE_DOES_NOT_EXIST. */
+/**
+ * The experiment with this id; throws RESOURCE_DOES_NOT_EXIST.
+ *
+ * @example An experiment by id
+ * ```ts
+ * import { createExperiment, getExperiment, MlflowError, setTrackingUri } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * setTrackingUri(await Deno.makeTempDir());
+ * const id = await createExperiment("forests");
+ * assert.equal((await getExperiment(id)).name, "forests");
+ * await assert.rejects(getExperiment("12345"), (e) => e instanceof MlflowError && e.code === "RESOURCE_DOES_NOT_EXIST");
+ * ```
+ */
 export async function getExperiment(experimentId: string): Promise<Experiment> {
   return await getStore().getExperiment(experimentId);
 }
@@ -211,6 +251,18 @@ export async function startRun(options: StartRunOptions = {}): Promise<Run> {
 
 /**
  * Ends the active run with `status` (FINISHED by default); does nothing when no run is active.
+ *
+ * @example End a run as FAILED
+ * ```ts
+ * import { endRun, getRun, setTrackingUri, startRun } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * setTrackingUri(await Deno.makeTempDir());
+ * const run = await startRun({ runName: "diverged" });
+ * await endRun("FAILED");
+ * assert.equal((await getRun(run.info.runId)).info.status, "FAILED");
+ * await endRun(); // no run is active: nothing happens
+ * ```
  */
 export async function endRun(status: RunStatus = "FINISHED"): Promise<void> {
   const run = runStack[runStack.length - 1];
@@ -237,7 +289,23 @@ export function activeRun(): Run | null {
   return runStack[runStack.length - 1] ?? null;
 }
 
-/** The id of the active run, or null (no I/O). */
+/**
+ * The id of the active run, or null (no I/O).
+ *
+ * @example Inside and outside a run
+ * ```ts
+ * import { activeRunId, setTrackingUri, withRun } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * setTrackingUri(await Deno.makeTempDir());
+ * const id = await withRun({}, (run) => {
+ *   assert.equal(activeRunId(), run.info.runId);
+ *   return run.info.runId;
+ * });
+ * assert.match(id, /^[0-9a-f]{32}$/);
+ * assert.equal(activeRunId(), null);
+ * ```
+ */
 export function activeRunId(): string | null {
   return runStack[runStack.length - 1]?.info.runId ?? null;
 }
@@ -293,13 +361,44 @@ async function targetRun(): Promise<string> {
 
 // ------------------------------------------------------------------ logging
 
-/** Logs one param on the active run (starting one if none); returns the value. */
+/**
+ * Logs one param on the active run (starting one if none); returns the value.
+ *
+ * @example A hyperparameter, logged where it is set
+ * ```ts
+ * import { getRun, logParam, setTrackingUri, withRun } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * setTrackingUri(await Deno.makeTempDir());
+ * const id = await withRun({}, async (run) => {
+ *   const k = await logParam("n_neighbors", 5);
+ *   assert.equal(k, 5);
+ *   return run.info.runId;
+ * });
+ * assert.equal((await getRun(id)).data.params.n_neighbors, "5");
+ * ```
+ */
 export async function logParam<T>(key: string, value: T): Promise<T> {
   await getStore().logBatch(await targetRun(), { params: { [key]: value } });
   return value;
 }
 
-/** Logs several params at once on the active run. */
+/**
+ * Logs several params at once on the active run.
+ *
+ * @example All hyperparameters at once
+ * ```ts
+ * import { getRun, logParams, setTrackingUri, withRun } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * setTrackingUri(await Deno.makeTempDir());
+ * const id = await withRun({}, async (run) => {
+ *   await logParams({ max_depth: 3, n_estimators: 20 });
+ *   return run.info.runId;
+ * });
+ * assert.deepEqual((await getRun(id)).data.params, { max_depth: "3", n_estimators: "20" });
+ * ```
+ */
 export async function logParams(params: Record<string, unknown>): Promise<void> {
   await getStore().logBatch(await targetRun(), { params });
 }
@@ -312,7 +411,22 @@ export interface MetricOptions {
   timestamp?: number;
 }
 
-/** Appends one point to a metric's history on the active run. */
+/**
+ * Appends one point to a metric's history on the active run.
+ *
+ * @example A loss curve, one point per step
+ * ```ts
+ * import { getMetricHistory, logMetric, setTrackingUri, withRun } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * setTrackingUri(await Deno.makeTempDir());
+ * const id = await withRun({}, async (run) => {
+ *   for (let step = 0; step < 3; step++) await logMetric("loss", 1 / (step + 1), { step });
+ *   return run.info.runId;
+ * });
+ * assert.deepEqual((await getMetricHistory(id, "loss")).map((p) => p.step), [0, 1, 2]);
+ * ```
+ */
 export async function logMetric(
   key: string,
   value: number,
@@ -321,7 +435,22 @@ export async function logMetric(
   await getStore().logBatch(await targetRun(), { metrics: [{ key, value, ...options }] });
 }
 
-/** Appends one point to each of several metrics, at the same step and time. */
+/**
+ * Appends one point to each of several metrics, at the same step and time.
+ *
+ * @example Train and test accuracy together
+ * ```ts
+ * import { getRun, logMetrics, setTrackingUri, withRun } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * setTrackingUri(await Deno.makeTempDir());
+ * const id = await withRun({}, async (run) => {
+ *   await logMetrics({ train_accuracy: 0.95, test_accuracy: 0.93 });
+ *   return run.info.runId;
+ * });
+ * assert.deepEqual((await getRun(id)).data.metrics, { train_accuracy: 0.95, test_accuracy: 0.93 });
+ * ```
+ */
 export async function logMetrics(
   metrics: Record<string, number>,
   options: MetricOptions = {},
@@ -332,32 +461,134 @@ export async function logMetrics(
   });
 }
 
-/** Sets one tag on the active run. */
+/**
+ * Sets one tag on the active run.
+ *
+ * @example Set, overwrite and delete a tag
+ * ```ts
+ * import { deleteTag, getRun, setTag, setTrackingUri, withRun } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * setTrackingUri(await Deno.makeTempDir());
+ * const id = await withRun({}, async (run) => {
+ *   await setTag("stage", "draft");
+ *   await setTag("stage", "final");
+ *   await setTag("temp", 1);
+ *   await deleteTag("temp");
+ *   return run.info.runId;
+ * });
+ * const { tags } = (await getRun(id)).data;
+ * assert.equal(tags.stage, "final");
+ * assert.equal(tags.temp, undefined);
+ * ```
+ */
 export async function setTag(key: string, value: unknown): Promise<void> {
   await getStore().logBatch(await targetRun(), { tags: { [key]: value } });
 }
 
-/** Sets several tags on the active run. */
+/**
+ * Sets several tags on the active run.
+ *
+ * @example Several tags
+ * ```ts
+ * import { getRun, setTags, setTrackingUri, withRun } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * setTrackingUri(await Deno.makeTempDir());
+ * const id = await withRun({}, async (run) => {
+ *   await setTags({ model_family: "k-neighbours", dataset: "seed" });
+ *   return run.info.runId;
+ * });
+ * assert.equal((await getRun(id)).data.tags.dataset, "seed");
+ * ```
+ */
 export async function setTags(tags: Record<string, unknown>): Promise<void> {
   await getStore().logBatch(await targetRun(), { tags });
 }
 
-/** Removes a tag from the active run. */
+/**
+ * Removes a tag from the active run.
+ *
+ * @example Remove a tag
+ * ```ts
+ * import { deleteTag, getRun, setTag, setTrackingUri, withRun } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * setTrackingUri(await Deno.makeTempDir());
+ * const id = await withRun({}, async (run) => {
+ *   await setTag("temp", "x");
+ *   await deleteTag("temp");
+ *   return run.info.runId;
+ * });
+ * assert.equal((await getRun(id)).data.tags.temp, undefined);
+ * ```
+ */
 export async function deleteTag(key: string): Promise<void> {
   await getStore().deleteTag(await targetRun(), key);
 }
 
-/** Copies a local file into the active run's artifacts (under `artifactPath` if given). */
+/**
+ * Copies a local file into the active run's artifacts (under `artifactPath` if given).
+ *
+ * @example A file, kept under a folder of the run
+ * ```ts
+ * import { listArtifacts, logArtifact, setTrackingUri, withRun } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * setTrackingUri(await Deno.makeTempDir());
+ * const file = await Deno.makeTempFile({ suffix: ".csv" });
+ * await Deno.writeTextFile(file, "k,accuracy\n5,0.93\n");
+ * const id = await withRun({}, async (run) => {
+ *   await logArtifact(file, "results");
+ *   return run.info.runId;
+ * });
+ * const [entry] = await listArtifacts(id, "results");
+ * assert.ok(entry?.path.startsWith("results/") && entry.path.endsWith(".csv"));
+ * ```
+ */
 export async function logArtifact(localPath: string, artifactPath?: string): Promise<void> {
   await getStore().logArtifact(await targetRun(), localPath, artifactPath);
 }
 
-/** Copies a local folder's files into the active run's artifacts. */
+/**
+ * Copies a local folder's files into the active run's artifacts.
+ *
+ * @example A folder of files
+ * ```ts
+ * import { listArtifacts, logArtifacts, setTrackingUri, withRun } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * setTrackingUri(await Deno.makeTempDir());
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/a.txt`, "a");
+ * await Deno.writeTextFile(`${dir}/b.txt`, "b");
+ * const id = await withRun({}, async (run) => {
+ *   await logArtifacts(dir, "notes");
+ *   return run.info.runId;
+ * });
+ * assert.deepEqual((await listArtifacts(id, "notes")).map((f) => f.path), ["notes/a.txt", "notes/b.txt"]);
+ * ```
+ */
 export async function logArtifacts(localDir: string, artifactPath?: string): Promise<void> {
   await getStore().logArtifacts(await targetRun(), localDir, artifactPath);
 }
 
-/** Writes text as an artifact file of the active run, e.g. `logText(md, "notes/summary.md")`. */
+/**
+ * Writes text as an artifact file of the active run, e.g. `logText(md, "notes/summary.md")`.
+ *
+ * @example A markdown note
+ * ```ts
+ * import { loadText, logText, setTrackingUri, withRun } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * setTrackingUri(await Deno.makeTempDir());
+ * const id = await withRun({}, async (run) => {
+ *   await logText("# Findings\nk = 5 is best.", "notes/summary.md");
+ *   return run.info.runId;
+ * });
+ * assert.match(await loadText(id, "notes/summary.md"), /k = 5/);
+ * ```
+ */
 export async function logText(text: string, artifactFile: string): Promise<void> {
   if (typeof text !== "string") {
     throw new MlflowError("INVALID_PARAMETER_VALUE", `logText needs a string, got ${typeof text}`);
@@ -368,6 +599,19 @@ export async function logText(text: string, artifactFile: string): Promise<void>
 /**
  * Writes an object as an artifact file of the active run: YAML for `.yaml`/`.yml` names, JSON
  * (indented) otherwise — as MLflow's `log_dict` does.
+ *
+ * @example A configuration as YAML
+ * ```ts
+ * import { loadText, logDict, setTrackingUri, withRun } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * setTrackingUri(await Deno.makeTempDir());
+ * const id = await withRun({}, async (run) => {
+ *   await logDict({ k: 5, metric: "euclidean" }, "config.yaml");
+ *   return run.info.runId;
+ * });
+ * assert.equal(await loadText(id, "config.yaml"), "k: 5\nmetric: euclidean\n");
+ * ```
  */
 export async function logDict(obj: unknown, artifactFile: string): Promise<void> {
   let text: string;
@@ -385,7 +629,26 @@ export async function logDict(obj: unknown, artifactFile: string): Promise<void>
 
 // ------------------------------------------------------------------ reading
 
-/** A run by id: info, params, latest metrics and tags. Throws RESOURCE_DOES_NOT_EXIST. */
+/**
+ * A run by id: info, params, latest metrics and tags. Throws RESOURCE_DOES_NOT_EXIST.
+ *
+ * @example A run read back
+ * ```ts
+ * import { getRun, logMetric, setTrackingUri, withRun } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * setTrackingUri(await Deno.makeTempDir());
+ * const id = await withRun({ runName: "baseline" }, async (run) => {
+ *   await logMetric("acc", 0.5, { step: 0 });
+ *   await logMetric("acc", 0.9, { step: 1 });
+ *   return run.info.runId;
+ * });
+ * const run = await getRun(id);
+ * assert.equal(run.info.runName, "baseline");
+ * assert.equal(run.data.metrics.acc, 0.9); // the latest point
+ * await assert.rejects(getRun("0".repeat(32)), /not found/);
+ * ```
+ */
 export async function getRun(runId: string): Promise<Run> {
   return await getStore().getRun(runId);
 }
@@ -444,12 +707,46 @@ export async function searchRuns(options: SearchRunsOptions = {}): Promise<RunLi
   return RunList.fromRuns(runs);
 }
 
-/** A metric's full history on a run, in logging order. */
+/**
+ * A metric's full history on a run, in logging order.
+ *
+ * @example Every point of a metric
+ * ```ts
+ * import { getMetricHistory, logMetric, setTrackingUri, withRun } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * setTrackingUri(await Deno.makeTempDir());
+ * const id = await withRun({}, async (run) => {
+ *   await logMetric("loss", 0.7, { step: 1 });
+ *   await logMetric("loss", 0.4, { step: 2 });
+ *   return run.info.runId;
+ * });
+ * assert.deepEqual((await getMetricHistory(id, "loss")).map((p) => p.value), [0.7, 0.4]);
+ * assert.deepEqual(await getMetricHistory(id, "never_logged"), []);
+ * ```
+ */
 export async function getMetricHistory(runId: string, key: string): Promise<Metric[]> {
   return await getStore().getMetricHistory(runId, key);
 }
 
-/** One level of a run's artifacts (or of the folder `path` inside them). */
+/**
+ * One level of a run's artifacts (or of the folder `path` inside them).
+ *
+ * @example Folders first listed, then their files
+ * ```ts
+ * import { listArtifacts, logText, setTrackingUri, withRun } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * setTrackingUri(await Deno.makeTempDir());
+ * const id = await withRun({}, async (run) => {
+ *   await logText("x", "charts/a.svg");
+ *   await logText("y", "readme.md");
+ *   return run.info.runId;
+ * });
+ * assert.deepEqual((await listArtifacts(id)).map((f) => [f.path, f.isDir]), [["charts", true], ["readme.md", false]]);
+ * assert.deepEqual((await listArtifacts(id, "charts")).map((f) => f.fileSize), [1]);
+ * ```
+ */
 export async function listArtifacts(runId: string, path?: string): Promise<FileInfo[]> {
   return await getStore().listArtifacts(runId, path);
 }
@@ -457,6 +754,19 @@ export async function listArtifacts(runId: string, path?: string): Promise<FileI
 /**
  * A local path of a run's artifact (or of its artifact folder): the file itself in a local
  * store, a downloaded copy (in a temporary folder) from a tracking server.
+ *
+ * @example Open an artifact with any tool
+ * ```ts
+ * import { artifactPath, logText, setTrackingUri, withRun } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * setTrackingUri(await Deno.makeTempDir());
+ * const id = await withRun({}, async (run) => {
+ *   await logText("hello", "notes/a.txt");
+ *   return run.info.runId;
+ * });
+ * assert.equal(await Deno.readTextFile(await artifactPath(id, "notes/a.txt")), "hello");
+ * ```
  */
 export async function artifactPath(runId: string, path = ""): Promise<string> {
   return await getStore().downloadArtifacts(runId, path);
