@@ -16,6 +16,9 @@
  * could reach the best gain within a proven bound on the float error are evaluated exactly (see
  * `CartTrainer#search`).
  *
+ * Kept whole on purpose, as `fast_random_forest.ts` is: one algorithm whose float arithmetic is
+ * checked against `ml-cart` line by line.
+ *
  * @module
  */
 

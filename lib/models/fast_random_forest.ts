@@ -10,6 +10,10 @@
  * load in `ml-random-forest` (`RandomForestClassifier.load(fast.toJSON())`) and the other way
  * round.
  *
+ * This file and `_fast_cart.ts` are longer than the library's other files on purpose: each is
+ * one algorithm whose arithmetic must match the npm packages' operation for operation, and it is
+ * easier to check kept whole than split.
+ *
  * @example Train, predict and export
  * ```ts
  * import { FastRandomForestClassifier } from "./fast_random_forest.ts";
