@@ -37,30 +37,6 @@ export function exists(path: string): boolean {
 }
 
 /**
- * The text of a file, or null when it (or a folder on its path) is missing or it is a folder.
- *
- * @example
- * ```ts
- * import { readTextIfExists } from "./fs.ts";
- * import assert from "node:assert/strict";
- *
- * const dir = await Deno.makeTempDir();
- * await Deno.writeTextFile(`${dir}/a.txt`, "x");
- * assert.equal(readTextIfExists(`${dir}/a.txt`), "x");
- * assert.equal(readTextIfExists(`${dir}/b.txt`), null);
- * assert.equal(readTextIfExists(dir), null);
- * ```
- */
-export function readTextIfExists(path: string): string | null {
-  try {
-    return Deno.readTextFileSync(path);
-  } catch (e) {
-    if (isMissing(e) || e instanceof Deno.errors.IsADirectory) return null;
-    throw e;
-  }
-}
-
-/**
  * Names of the subfolders of `path` (none when it is missing), in the order the system lists
  * them.
  *
@@ -87,9 +63,19 @@ export function listDirs(path: string): string[] {
   }
 }
 
+/** Options of {@linkcode walkFiles}. */
+export interface WalkOptions {
+  /**
+   * Follow symbolic links: a link to a file counts as that file, a link to a folder is walked
+   * (each real folder once), and a link that leads nowhere is an error naming it. Without it,
+   * links are passed over. @default false
+   */
+  followLinks?: boolean;
+}
+
 /**
  * Every file under `dir`, as `/`-separated paths relative to it (none if it is missing), in
- * the order the system lists them. Symbolic links are not followed.
+ * the order the system lists them.
  *
  * @example
  * ```ts
@@ -99,13 +85,28 @@ export function listDirs(path: string): string[] {
  * const dir = await Deno.makeTempDir();
  * await Deno.mkdir(`${dir}/a`);
  * await Deno.writeTextFile(`${dir}/a/b.txt`, "x");
+ * await Deno.symlink(`${dir}/a/b.txt`, `${dir}/link.txt`);
  * assert.deepEqual(walkFiles(dir), ["a/b.txt"]);
+ * assert.deepEqual(walkFiles(dir, { followLinks: true }).sort(), ["a/b.txt", "link.txt"]);
  * assert.deepEqual(walkFiles(`${dir}/missing`), []);
  * ```
  */
-export function walkFiles(dir: string): string[] {
+export function walkFiles(dir: string, options: WalkOptions = {}): string[] {
+  const { followLinks = false } = options;
   const out: string[] = [];
+  const seen = new Set<string>();
   const visit = (abs: string, prefix: string) => {
+    if (followLinks) {
+      let real: string;
+      try {
+        real = Deno.realPathSync(abs);
+      } catch (e) {
+        if (isMissing(e)) return;
+        throw e;
+      }
+      if (seen.has(real)) return; // a link back up the tree
+      seen.add(real);
+    }
     let entries: Deno.DirEntry[];
     try {
       entries = [...Deno.readDirSync(abs)];
@@ -115,8 +116,19 @@ export function walkFiles(dir: string): string[] {
     }
     for (const e of entries) {
       const rel = prefix ? `${prefix}/${e.name}` : e.name;
-      if (e.isDirectory) visit(join(abs, e.name), rel);
-      else if (e.isFile) out.push(rel);
+      let { isDirectory, isFile } = e;
+      if (e.isSymlink && followLinks) {
+        let target: Deno.FileInfo;
+        try {
+          target = Deno.statSync(join(abs, e.name));
+        } catch (cause) {
+          if (!isMissing(cause)) throw cause;
+          throw new Error(`${join(abs, e.name)} is a symbolic link to nothing`, { cause });
+        }
+        ({ isDirectory, isFile } = target);
+      }
+      if (isDirectory) visit(join(abs, e.name), rel);
+      else if (isFile) out.push(rel);
     }
   };
   visit(dir, "");

@@ -7,6 +7,7 @@
  * @module
  */
 
+import * as fs from "node:fs";
 import { dirname, join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { exists } from "../_internal/fs.ts";
@@ -42,7 +43,11 @@ export class Staging {
   /** A fresh path in the staging folder: build something there, then rename it into place. */
   path(): string {
     if (!this.#ready) {
-      Deno.mkdirSync(this.dir, { recursive: true });
+      try {
+        Deno.mkdirSync(this.dir, { recursive: true });
+      } catch (e) {
+        throw this.failure(e);
+      }
       this.#ready = true;
     }
     return join(this.dir, `${randomBytes(8).toString("hex")}.tmp`);
@@ -70,8 +75,13 @@ export class Staging {
       if (e instanceof Deno.errors.AlreadyExists || (e as { code?: string }).code === "ENOTEMPTY") {
         return false;
       }
-      throw e;
+      throw this.failure(e);
     }
+  }
+
+  /** An operating-system error while writing into the store, said as such (see writeFailure). */
+  failure(e: unknown): Error {
+    return writeFailure(`write to the store at ${dirname(this.dir)}`, e);
   }
 
   /** Replaces (or creates) a file atomically: written in staging, then renamed over `path`. */
@@ -83,7 +93,19 @@ export class Staging {
       Deno.renameSync(tmp, path);
     } catch (e) {
       removeQuietly(tmp);
-      throw e;
+      throw this.failure(e);
+    }
+  }
+
+  /** Copies a local file to `path` so that it appears whole (or not at all, on a full disk). */
+  async copyInAsync(localPath: string, path: string): Promise<void> {
+    const tmp = this.path();
+    try {
+      await Deno.copyFile(localPath, tmp);
+      await Deno.rename(tmp, path);
+    } catch (e) {
+      removeQuietly(tmp);
+      throw this.failure(e);
     }
   }
 
@@ -96,64 +118,82 @@ export class Staging {
       await Deno.rename(tmp, path);
     } catch (e) {
       removeQuietly(tmp);
-      throw e;
+      throw this.failure(e);
     }
   }
 
   /**
    * Creates `path` holding `text` unless it exists (hard link from staging: the first writer
-   * wins); returns null when created, else the text already there.
+   * wins); returns null when created, else the text already there. A symbolic link at `path` is
+   * never followed.
    */
   createOnce(path: string, text: string): string | null {
     const tmp = this.path();
-    Deno.writeTextFileSync(tmp, text);
     try {
+      Deno.writeTextFileSync(tmp, text);
       Deno.linkSync(tmp, path);
       return null;
     } catch (e) {
-      if (!(e instanceof Deno.errors.AlreadyExists)) throw e;
-      return Deno.readTextFileSync(path);
+      if (!(e instanceof Deno.errors.AlreadyExists)) throw this.failure(e);
+      return readNoFollow(path) ?? "";
     } finally {
-      Deno.removeSync(tmp);
+      removeQuietly(tmp);
     }
   }
 
   /**
-   * Appends `text` to `path` with one `write` (atomic for `O_APPEND` files). A file that does
+   * Appends `text` to `path`, a file of lines, and returns the file's new size. A file that does
    * not exist yet appears with its first lines (written in staging and hard-linked into place),
-   * so a reader never sees it empty.
+   * so a reader never sees it empty; later lines are appended with one `write` (atomic for
+   * `O_APPEND` files), never through a symbolic link. A failed append (a full disk) leaves the
+   * file as it was and names the cause. A last line without its newline (left by a crash or by
+   * another client) is cut off before appending, so lines never run together; `knownSize`, the
+   * size this writer left the file at, spares that check when nobody else wrote since.
    */
-  append(path: string, text: string): void {
+  append(path: string, text: string, knownSize?: number): number {
     const bytes = new TextEncoder().encode(text);
-    let file = openAppend(path);
-    if (!file) {
+    const size = sizeOf(path);
+    let fd = size === null ? null : openNoFollow(path, fs.constants.O_RDWR | fs.constants.O_APPEND);
+    if (fd === null) {
       const tmp = this.path();
-      Deno.writeFileSync(tmp, bytes);
       try {
+        Deno.writeFileSync(tmp, bytes);
         Deno.linkSync(tmp, path);
-        return;
+        return bytes.length;
       } catch (e) {
         // Another writer created it first: append after its lines.
-        if (!(e instanceof Deno.errors.AlreadyExists)) throw e;
+        if (!(e instanceof Deno.errors.AlreadyExists)) throw this.failure(e);
       } finally {
-        Deno.removeSync(tmp);
+        removeQuietly(tmp);
       }
-      file = openAppend(path)!;
+      fd = openNoFollow(path, fs.constants.O_RDWR | fs.constants.O_APPEND)!;
     }
     try {
-      const n = file.writeSync(bytes);
-      if (n !== bytes.length) {
-        throw new MlflowError("INTERNAL_ERROR", `Short write to ${path}`);
+      if (size !== knownSize) cutPartialLine(path, fd, fs.fstatSync(fd).size);
+      let written = 0;
+      try {
+        while (written < bytes.length) written += fs.writeSync(fd, bytes, written);
+      } catch (e) {
+        // Undo what part of this call reached the file, so no partial line is left behind.
+        if (written > 0) fs.ftruncateSync(fd, fs.fstatSync(fd).size - written);
+        throw e;
       }
+      // A hint for the next append: it checks the end of the file only if the size moved on.
+      return (size ?? 0) + written;
     } finally {
-      file.close();
+      fs.closeSync(fd);
     }
   }
 
   /** Runs `fn` holding the store-wide lock (guarding experiment names and meta.yaml updates). */
   withLock<T>(fn: () => T): T {
-    Deno.mkdirSync(this.dir, { recursive: true });
-    const file = Deno.openSync(join(this.dir, "store.lock"), { create: true, write: true });
+    let file: Deno.FsFile;
+    try {
+      Deno.mkdirSync(this.dir, { recursive: true });
+      file = Deno.openSync(join(this.dir, "store.lock"), { create: true, write: true });
+    } catch (e) {
+      throw this.failure(e);
+    }
     try {
       file.lockSync(true);
       return fn();
@@ -164,12 +204,85 @@ export class Staging {
   }
 }
 
-function openAppend(path: string): Deno.FsFile | null {
+/** The size of a file, without following a link; null when it does not exist. */
+function sizeOf(path: string): number | null {
   try {
-    return Deno.openSync(path, { append: true });
+    return Deno.lstatSync(path).size;
   } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return null;
+    if (e instanceof Deno.errors.NotFound || e instanceof Deno.errors.NotADirectory) return null;
     throw e;
+  }
+}
+
+/** Opens `path` with `flags`, never through a symbolic link; null when it does not exist. */
+function openNoFollow(path: string, flags: number): number | null {
+  try {
+    return fs.openSync(path, flags | fs.constants.O_NOFOLLOW);
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code === "ENOENT" || code === "ENOTDIR") return null;
+    if (code === "ELOOP") throw linkRefused(path);
+    throw e;
+  }
+}
+
+function linkRefused(path: string): MlflowError {
+  return new MlflowError(
+    "INVALID_STATE",
+    `${path} is a symbolic link; the store's files are never followed through links`,
+  );
+}
+
+/**
+ * The text of a file of the store, or null when it is missing (or is a folder). A symbolic
+ * link is refused, never followed.
+ *
+ * @example
+ * ```ts
+ * import { readNoFollow } from "./_atomic.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const dir = await Deno.makeTempDir();
+ * await Deno.writeTextFile(`${dir}/a`, "x");
+ * await Deno.symlink(`${dir}/a`, `${dir}/link`);
+ * assert.equal(readNoFollow(`${dir}/a`), "x");
+ * assert.equal(readNoFollow(`${dir}/missing`), null);
+ * assert.throws(() => readNoFollow(`${dir}/link`), /symbolic link/);
+ * ```
+ */
+export function readNoFollow(path: string): string | null {
+  const fd = openNoFollow(path, fs.constants.O_RDONLY);
+  if (fd === null) return null;
+  try {
+    return fs.readFileSync(fd, "utf8");
+  } catch (e) {
+    if ((e as { code?: string }).code === "EISDIR") return null;
+    throw e;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * Cuts a last line that lacks its newline off a file of lines (open as `fd`, `size` bytes long):
+ * what a crash or another client's failed write left behind.
+ */
+function cutPartialLine(path: string, fd: number, size: number): void {
+  if (size === 0) return;
+  const tail = new Uint8Array(Math.min(size, 65536));
+  let end = size;
+  for (;;) {
+    const start = Math.max(0, end - tail.length);
+    const n = fs.readSync(fd, tail, 0, end - start, start);
+    if (start + n === size && tail[n - 1] === 10) return; // complete: ends with a newline
+    const at = tail.subarray(0, n).lastIndexOf(10);
+    if (at >= 0 || start === 0) {
+      const keep = at >= 0 ? start + at + 1 : 0;
+      console.warn(`Removed an unfinished last line (${size - keep} bytes) from ${path}`);
+      fs.ftruncateSync(fd, keep);
+      return;
+    }
+    end = start;
   }
 }
 
@@ -208,15 +321,71 @@ export function writeKeyFile<T>(
     if (key.includes("/")) Deno.mkdirSync(dirname(path), { recursive: true });
     return write(path);
   } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (!(e instanceof Deno.errors.NotFound) && code !== "ENOENT") throw keyClash(kind, key, e);
+  }
+  // The folder for these keys is missing (`git clone` drops empty folders): make it, then write.
+  try {
+    Deno.mkdirSync(dirname(path), { recursive: true });
+    return write(path);
+  } catch (e) {
     throw keyClash(kind, key, e);
   }
 }
 
+const OS_WRITE_FAILURES = new Set(["ENOSPC", "EDQUOT", "EROFS", "EACCES", "EPERM", "EFBIG"]);
+
+/**
+ * An error from the operating system while writing into a store (a full disk, a read-only or
+ * forbidden folder) as an {@linkcode MlflowError} that says what could not be written and why;
+ * any other error is returned as it is.
+ *
+ * @example
+ * ```ts
+ * import { writeFailure } from "./_atomic.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const full = Object.assign(new Error("No space left on device (os error 28)"), { code: "ENOSPC" });
+ * assert.match(writeFailure("log metric 'loss'", full).message, /Cannot log metric 'loss': No space left/);
+ * ```
+ */
+export function writeFailure(what: string, cause: unknown): Error {
+  if (cause instanceof MlflowError) return cause;
+  const code = (cause as { code?: string }).code ?? "";
+  if (OS_WRITE_FAILURES.has(code) || cause instanceof Deno.errors.PermissionDenied) {
+    const reason = (cause as Error).message.replace(/^E[A-Z]+: /, "");
+    return new MlflowError("INTERNAL_ERROR", `Cannot ${what}: ${reason}`, { cause });
+  }
+  return cause as Error;
+}
+
+/**
+ * Whether `e` is a write the operating system refused (a full disk, a read-only store), as
+ * {@linkcode writeFailure} reports it.
+ *
+ * @example
+ * ```ts
+ * import { isWriteFailure, writeFailure } from "./_atomic.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const readOnly = Object.assign(new Error("Read-only file system (os error 30)"), { code: "EROFS" });
+ * assert.equal(isWriteFailure(writeFailure("write", readOnly)), true);
+ * assert.equal(isWriteFailure(new Error("other")), false);
+ * ```
+ */
+export function isWriteFailure(e: unknown): boolean {
+  if (!(e instanceof MlflowError)) return false;
+  const cause = e.cause as { code?: string } | undefined;
+  return OS_WRITE_FAILURES.has(cause?.code ?? "") || cause instanceof Deno.errors.PermissionDenied;
+}
+
 function keyClash(kind: string, key: string, cause: unknown): Error {
   if (cause instanceof MlflowError) return cause;
+  const code = (cause as { code?: string }).code;
   if (
     cause instanceof Deno.errors.IsADirectory || cause instanceof Deno.errors.NotADirectory ||
-    cause instanceof Deno.errors.AlreadyExists
+    cause instanceof Deno.errors.AlreadyExists ||
+    code === "EISDIR" || code === "ENOTDIR" || code === "EEXIST"
   ) {
     return invalid(
       `Cannot log ${kind} '${key}': it clashes with another key that is a prefix of it ` +
@@ -224,5 +393,5 @@ function keyClash(kind: string, key: string, cause: unknown): Error {
       cause,
     );
   }
-  return cause as Error;
+  return writeFailure(`log ${kind} '${key}'`, cause);
 }

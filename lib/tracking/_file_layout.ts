@@ -8,7 +8,7 @@
  */
 
 import { basename, dirname, join } from "node:path";
-import { listDirs, readTextIfExists, walkFiles } from "../_internal/fs.ts";
+import { listDirs, walkFiles } from "../_internal/fs.ts";
 import {
   dumpYaml,
   formatFloat,
@@ -31,6 +31,7 @@ import {
   type RunInfo,
   type RunStatus,
 } from "./entities.ts";
+import { readNoFollow } from "./_atomic.ts";
 import { Run } from "./run.ts";
 import type { RunFilter } from "./search.ts";
 import type { RunOutput, SearchResult, SkippedRun, ViewType } from "./store.ts";
@@ -44,15 +45,41 @@ const RESERVED_IN_EXPERIMENT = new Set(["tags", "datasets", "traces", MODELS]);
 
 /** Reads a `meta.yaml`, refusing an empty one. */
 function readMeta(dir: string): Record<string, unknown> {
-  const meta = parseYaml(Deno.readTextFileSync(join(dir, "meta.yaml")));
-  if (!meta) throw new SyntaxError("meta.yaml is empty");
+  const file = join(dir, "meta.yaml");
+  let meta: Record<string, unknown> | null;
+  try {
+    meta = parseYaml(Deno.readTextFileSync(file));
+  } catch (e) {
+    throw new SyntaxError(`${file}: ${(e as Error).message}`, { cause: e });
+  }
+  if (!meta) throw new SyntaxError(`${file} is empty`);
   return meta;
 }
 
-/** Every file under `dir` as `{ key: text }` (a params or tags folder). */
-export function readKeyFiles(dir: string): Record<string, string> {
+/** Names the operating system's file managers leave in folders (never keys of a store). */
+const OS_LITTER = /^(\.DS_Store|\._.*|Thumbs\.db|desktop\.ini|\.directory)$/i;
+const warnedStray = new Set<string>();
+
+/**
+ * The keys stored under a params, metrics or tags folder: its files, less a file manager's
+ * litter (`.DS_Store`, `Thumbs.db`, …), which is passed over with a warning (once per file)
+ * instead of making the run unreadable.
+ */
+function keysIn(dir: string, kind: "metric" | "param" | "tag"): string[] {
+  return walkFiles(dir).filter((key) => {
+    const stray = OS_LITTER.test(key.slice(key.lastIndexOf("/") + 1));
+    if (stray && !warnedStray.has(join(dir, key))) {
+      warnedStray.add(join(dir, key));
+      console.warn(`Skipping ${join(dir, key)}: not a ${kind} of the run (a stray file)`);
+    }
+    return !stray;
+  });
+}
+
+/** Every file under `dir` as `{ key: text }` (a params or tags folder), stray files left out. */
+export function readKeyFiles(dir: string, kind: "param" | "tag" = "tag"): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const key of walkFiles(dir)) out[key] = Deno.readTextFileSync(join(dir, key));
+  for (const key of keysIn(dir, kind)) out[key] = Deno.readTextFileSync(join(dir, key));
   return out;
 }
 
@@ -181,9 +208,13 @@ export function readRunInfo(dir: string): RunInfo {
 /** The latest point of each metric of a run folder. */
 export function latestPoints(dir: string): Map<string, MetricLine> {
   const out = new Map<string, MetricLine>();
-  for (const key of walkFiles(join(dir, "metrics"))) {
-    const text = Deno.readTextFileSync(join(dir, "metrics", key));
-    out.set(key, latestPoint(parseMetricLines(text, key)));
+  for (const key of keysIn(join(dir, "metrics"), "metric")) {
+    const file = join(dir, "metrics", key);
+    try {
+      out.set(key, latestPoint(parseMetricLines(Deno.readTextFileSync(file), key)));
+    } catch (e) {
+      throw new SyntaxError(`${file}: ${(e as Error).message}`, { cause: e });
+    }
   }
   return out;
 }
@@ -193,7 +224,7 @@ export function readRunData(dir: string): RunData {
   const metrics: Record<string, number> = {};
   for (const [key, point] of latestPoints(dir)) metrics[key] = point.value;
   return {
-    params: readKeyFiles(join(dir, "params")),
+    params: readKeyFiles(join(dir, "params"), "param"),
     metrics,
     tags: readKeyFiles(join(dir, "tags")),
   };
@@ -223,17 +254,17 @@ export function readSomeRunData(dir: string, keys: DataKeys): RunData {
   };
   for (const key of keys.metrics) {
     if (!loggable("metric", key)) continue;
-    const text = readTextIfExists(join(dir, "metrics", key));
+    const text = readNoFollow(join(dir, "metrics", key));
     if (text !== null) data.metrics[key] = latestPoint(parseMetricLines(text, key)).value;
   }
   for (const key of keys.params) {
     if (!loggable("param", key)) continue;
-    const text = readTextIfExists(join(dir, "params", key));
+    const text = readNoFollow(join(dir, "params", key));
     if (text !== null) data.params[key] = text;
   }
   for (const key of keys.tags) {
     if (!loggable("tag", key)) continue;
-    const text = readTextIfExists(join(dir, "tags", key));
+    const text = readNoFollow(join(dir, "tags", key));
     if (text !== null) data.tags[key] = text;
   }
   return data;
@@ -261,7 +292,7 @@ export function readRunFolders(
           (viewType === "ACTIVE_ONLY") === (info.lifecycleStage === "active");
         if (!wanted) continue;
         if (!info.runName) {
-          info.runName = readTextIfExists(join(dir, "tags", "mlflow.runName")) ?? "";
+          info.runName = readNoFollow(join(dir, "tags", "mlflow.runName")) ?? "";
         }
         if (!matches.empty && !matches(new Run(info, readSomeRunData(dir, matches.keys)))) continue;
         runs.push(new Run(info, readRunData(dir)));
@@ -311,7 +342,7 @@ export function readLoggedModel(dir: string): LoggedModelInfo {
     status: status as LoggedModelStatus,
     creationTimestamp: created,
     lastUpdatedTimestamp: intField(meta, "last_updated_timestamp") ?? created,
-    params: readKeyFiles(join(dir, "params")),
+    params: readKeyFiles(join(dir, "params"), "param"),
     tags: readKeyFiles(join(dir, "tags")),
   };
 }

@@ -210,7 +210,9 @@ export function formatMetricLine(timestamp: number, value: number, step: number)
 export function parseMetricLines(text: string, key: string): MetricLine[] {
   const out: MetricLine[] = [];
   const lines = text.split("\n");
-  if (lines[lines.length - 1] === "") lines.pop();
+  // The last element is "" when the text ends with its newline; otherwise it is a line whose
+  // write never finished (a crash, a full disk, another client), which is not a point.
+  lines.pop();
   for (const line of lines) {
     const fields = line.trim().split(" ");
     if (fields.length !== 2 && fields.length !== 3 && fields.length !== 5) {

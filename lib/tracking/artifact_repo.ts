@@ -36,8 +36,8 @@ export abstract class ArtifactRepository {
   protected abstract write(rel: string, content: string | Uint8Array): Promise<void>;
   /** Copies one local file to `rel`. */
   protected abstract copyFile(localPath: string, rel: string): Promise<void>;
-  /** Copies every file of a local folder under the folder `rel`. */
-  protected abstract copyFolder(localDir: string, rel: string): Promise<void>;
+  /** Copies the files `files` (relative to the local folder `localDir`) under the folder `rel`. */
+  protected abstract copyFiles(localDir: string, files: string[], rel: string): Promise<void>;
   /** The bytes of one file; throws RESOURCE_DOES_NOT_EXIST when there is none. */
   protected abstract read(rel: string): Promise<Uint8Array>;
   /** One level of the folder `rel` (the root when empty), sorted by path. */
@@ -47,13 +47,25 @@ export abstract class ArtifactRepository {
   async logFile(localPath: string, artifactPath = ""): Promise<void> {
     await expectLocal(localPath, "file", "Cannot log artifact");
     const dir = validateArtifactPath(artifactPath);
-    await this.copyFile(localPath, dir ? `${dir}/${basename(localPath)}` : basename(localPath));
+    // The file's own name follows the artifact-name rule too, so what is logged can be read.
+    const rel = validateArtifactFile(dir ? `${dir}/${basename(localPath)}` : basename(localPath));
+    await this.copyFile(localPath, rel);
   }
 
   /** Copies a local folder's files under the folder `artifactPath` (the root when empty). */
   async logFolder(localDir: string, artifactPath = ""): Promise<void> {
     await expectLocal(localDir, "folder", "Cannot log artifacts");
-    await this.copyFolder(localDir, validateArtifactPath(artifactPath));
+    const dir = validateArtifactPath(artifactPath);
+    let files: string[];
+    try {
+      // Links to files are copied as the files they lead to, as MLflow's log_artifacts does.
+      files = walkFiles(localDir, { followLinks: true });
+    } catch (e) {
+      throw invalid(`Cannot log artifacts from ${localDir}: ${(e as Error).message}`, e);
+    }
+    // Every name is checked before anything is copied.
+    for (const file of files) validateArtifactFile(dir ? `${dir}/${file}` : file);
+    await this.copyFiles(localDir, files, dir);
   }
 
   /** Writes `content` as the file `artifactFile`. */
@@ -230,12 +242,20 @@ export class LocalArtifactRepository extends ArtifactRepository {
   protected override async copyFile(localPath: string, rel: string): Promise<void> {
     const target = this.resolve(rel);
     await Deno.mkdir(dirname(target), { recursive: true });
-    await Deno.copyFile(localPath, target);
+    if (this.#staging) await this.#staging.copyInAsync(localPath, target);
+    else await Deno.copyFile(localPath, target);
   }
 
-  /** Copies a local folder's files under `rel` (which is created even when the folder is empty). */
-  protected override async copyFolder(localDir: string, rel: string): Promise<void> {
-    await copyTree(localDir, this.resolve(rel));
+  /** Copies local files under `rel` (which is created even when there are none). */
+  protected override async copyFiles(
+    localDir: string,
+    files: string[],
+    rel: string,
+  ): Promise<void> {
+    for (const file of files) {
+      await this.copyFile(join(localDir, file), rel ? `${rel}/${file}` : file);
+    }
+    await Deno.mkdir(this.resolve(rel), { recursive: true });
   }
 
   /** The bytes of one file. */
@@ -343,9 +363,12 @@ export class HttpArtifactRepository extends ArtifactRepository {
     await this.write(rel, await Deno.readFile(localPath));
   }
 
-  /** Uploads a local folder's files under `rel`, four at a time. */
-  protected override async copyFolder(localDir: string, rel: string): Promise<void> {
-    const files = walkFiles(localDir);
+  /** Uploads local files under `rel`, four at a time. */
+  protected override async copyFiles(
+    localDir: string,
+    files: string[],
+    rel: string,
+  ): Promise<void> {
     let next = 0;
     const worker = async () => {
       while (next < files.length) {

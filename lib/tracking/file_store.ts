@@ -13,9 +13,9 @@
  * @module
  */
 
-import { join } from "node:path";
+import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
-import { exists, readTextIfExists } from "../_internal/fs.ts";
+import { exists } from "../_internal/fs.ts";
 import {
   dumpYaml,
   formatMetricLine,
@@ -23,7 +23,7 @@ import {
   parseMetricLines,
   parseYaml,
 } from "./_format.ts";
-import { Staging, writeKeyFile } from "./_atomic.ts";
+import { isWriteFailure, readNoFollow, Staging, writeKeyFile } from "./_atomic.ts";
 import { LoggedModelFolders } from "./_file_models.ts";
 import {
   experimentFolders,
@@ -79,6 +79,8 @@ import {
   validateRunId,
 } from "./validation.ts";
 
+/** Folders outside a store whose artifacts may be used, `:`-separated (see FileStoreOptions). */
+const ALLOWED_ROOTS_VARIABLE = "DENO_MLFLOW_ALLOWED_ARTIFACT_ROOTS";
 const STAGING = ".staging.trash"; // ends in ".trash", so MLflow never lists it as an experiment
 const DEFAULT_EXPERIMENT_ID = "0";
 
@@ -87,6 +89,17 @@ function paramChanged(runId: string, key: string, old: string, value: string): M
     `Changing param values is not allowed. Param with key='${key}' was already logged with ` +
       `value='${old}' for run ID='${runId}'. Attempted logging new value '${value}'.`,
   );
+}
+
+/** Options of {@linkcode FileStore}. */
+export interface FileStoreOptions {
+  /**
+   * Folders outside the store where runs may keep their artifacts (a shared drive the store's
+   * runs record as their artifact location). Runs recording any other location outside the
+   * store are not followed there.
+   * @default the `:`-separated folders in `DENO_MLFLOW_ALLOWED_ARTIFACT_ROOTS`, else none
+   */
+  allowedArtifactRoots?: string[];
 }
 
 /**
@@ -111,12 +124,18 @@ export class FileStore implements TrackingStore {
   readonly #staging: Staging;
   readonly #runDirs = new Map<string, string>();
   readonly #lastPoint = new Map<string, MetricLine>();
+  readonly #metricSizes = new Map<string, number>(); // metric file → its size after our append
   readonly #models: LoggedModelFolders;
+  readonly #allowedRoots: string[];
+  readonly #reported = new Set<string>();
   #ready = false;
 
   /** Opens (and on first write creates) the store at `rootUri`, a path or `file:` URI. */
-  constructor(rootUri: string) {
+  constructor(rootUri: string, options: FileStoreOptions = {}) {
     this.root = uriToPath(rootUri);
+    const allowed = options.allowedArtifactRoots ??
+      (Deno.env.get(ALLOWED_ROOTS_VARIABLE) ?? "").split(":").filter((p) => p !== "");
+    this.#allowedRoots = allowed.map((p) => uriToPath(p));
     this.#staging = new Staging(join(this.root, STAGING));
     this.#models = new LoggedModelFolders(this.#staging, this.root);
   }
@@ -126,11 +145,19 @@ export class FileStore implements TrackingStore {
     return pathToUri(this.root);
   }
 
-  /** Creates the root, the Default experiment and `.trash` if missing. */
+  /**
+   * Creates the root, the Default experiment and `.trash` if missing. A complete store (one
+   * Python MLflow wrote, a read-only mount) is not written to.
+   */
   ensureRoot(): void {
     if (this.#ready) return;
-    Deno.mkdirSync(this.#staging.dir, { recursive: true });
-    Deno.mkdirSync(join(this.root, TRASH), { recursive: true });
+    if (!exists(join(this.root, TRASH))) {
+      try {
+        Deno.mkdirSync(join(this.root, TRASH), { recursive: true });
+      } catch (e) {
+        throw this.#staging.failure(e);
+      }
+    }
     const defaultDir = join(this.root, DEFAULT_EXPERIMENT_ID);
     if (!exists(join(defaultDir, "meta.yaml"))) {
       this.#staging.withLock(() => {
@@ -139,20 +166,25 @@ export class FileStore implements TrackingStore {
       });
     } else {
       // A store kept in git and cloned elsewhere records the Default experiment's artifact
-      // location at its old path; point it back inside this store so no client writes outside.
+      // location at its old path; point it back inside this store (runs are created inside the
+      // store whatever it records, so a store that cannot be written keeps it as it is).
       const wanted = pathToUri(defaultDir);
       const meta = parseYaml(Deno.readTextFileSync(join(defaultDir, "meta.yaml")));
       if (meta && meta["artifact_location"] !== wanted) {
-        this.#staging.withLock(() => {
-          const exp = readExperiment(defaultDir);
-          const created = exp.creationTime ?? Date.now();
-          const meta = experimentMeta(
-            { ...exp, artifactLocation: wanted },
-            created,
-            exp.lastUpdateTime ?? created,
-          );
-          this.#staging.replace(join(defaultDir, "meta.yaml"), dumpYaml(meta));
-        });
+        try {
+          this.#staging.withLock(() => {
+            const exp = readExperiment(defaultDir);
+            const created = exp.creationTime ?? Date.now();
+            const fixed = experimentMeta(
+              { ...exp, artifactLocation: wanted },
+              created,
+              exp.lastUpdateTime ?? created,
+            );
+            this.#staging.replace(join(defaultDir, "meta.yaml"), dumpYaml(fixed));
+          });
+        } catch (e) {
+          if (!isWriteFailure(e)) throw e;
+        }
       }
     }
     this.#ready = true;
@@ -228,7 +260,17 @@ export class FileStore implements TrackingStore {
   getExperiment(id: string): Experiment {
     const dir = this.#experimentDir(id);
     if (!dir) throw notFound(`No Experiment with id=${id} exists`);
-    return readExperiment(dir);
+    try {
+      return readExperiment(dir);
+    } catch (e) {
+      throw new MlflowError(
+        "INTERNAL_ERROR",
+        `Experiment ${id} is malformed: ${(e as Error).message}`,
+        {
+          cause: e,
+        },
+      );
+    }
   }
 
   /** Every readable experiment; malformed ones are skipped with a warning. */
@@ -314,10 +356,9 @@ export class FileStore implements TrackingStore {
     if (cached && exists(join(cached, "meta.yaml"))) return cached;
     for (const expDir of experimentFolders(this.root, "ALL")) {
       const dir = join(expDir, runId);
-      if (
-        exists(join(dir, "meta.yaml")) && exists(join(dir, "metrics")) &&
-        exists(join(dir, "params")) && exists(join(dir, "artifacts"))
-      ) {
+      // Only meta.yaml is needed: empty params/, metrics/, tags/ or artifacts/ folders may be
+      // missing (`git clone` drops them), and a missing one is empty.
+      if (exists(join(dir, "meta.yaml"))) {
         this.#runDirs.set(runId, dir);
         return dir;
       }
@@ -399,7 +440,7 @@ export class FileStore implements TrackingStore {
     const dir = this.#activeRunDir(runId);
     // Params whose key exists must keep their value: check them all before writing any.
     for (const [k, v] of params) {
-      const old = readTextIfExists(join(dir, "params", k));
+      const old = readNoFollow(join(dir, "params", k));
       if (old !== null && old !== v) throw paramChanged(runId, k, old, v);
     }
     for (const [k, v] of params) {
@@ -422,7 +463,9 @@ export class FileStore implements TrackingStore {
       lines.set(m.key, (lines.get(m.key) ?? "") + formatMetricLine(m.timestamp, m.value, m.step));
     }
     for (const [key, text] of lines) {
-      writeKeyFile("metric", join(dir, "metrics"), key, (path) => this.#staging.append(path, text));
+      writeKeyFile("metric", join(dir, "metrics"), key, (path) => {
+        this.#metricSizes.set(path, this.#staging.append(path, text, this.#metricSizes.get(path)));
+      });
     }
     for (const [k, v] of tags) {
       this.#writeTag(join(dir, "tags"), k, v);
@@ -451,7 +494,7 @@ export class FileStore implements TrackingStore {
   /** A metric's full history, in the order it was logged. */
   getMetricHistory(runId: string, key: string): Metric[] {
     validateKey("metric", key);
-    const text = readTextIfExists(join(this.runDir(runId), "metrics", key));
+    const text = readNoFollow(join(this.runDir(runId), "metrics", key));
     if (text === null) return [];
     return parseMetricLines(text, key).map((p) => ({ key, ...p }));
   }
@@ -459,16 +502,57 @@ export class FileStore implements TrackingStore {
   // ---------------------------------------------------------------- artifacts
 
   /** The local folder of a run's artifacts. */
+  /**
+   * The local folder of a run's artifacts: the location its meta.yaml records when that is
+   * inside this store (or an allowed root), else the run's own `artifacts/` folder. A store is
+   * data from anyone (a clone, a colleague's zip): a recorded location elsewhere is never
+   * followed. When it does not exist (a moved or cloned store) the run's own folder is used
+   * quietly; when it does, the run is reported, and refused if it has no folder of its own.
+   */
   artifactDir(runId: string): string {
     const dir = this.runDir(runId);
+    const own = join(dir, "artifacts");
     const uri = readRunInfo(dir).artifactUri;
-    if (uri.startsWith("file:") || uri.startsWith("/")) {
-      const path = uriToPath(uri);
-      // A store moved to another folder keeps its old absolute URIs: fall back to the run folder.
-      if (exists(path) || !exists(join(dir, "artifacts"))) return path;
+    const local = uri.startsWith("file:") || uri.startsWith("/");
+    const recorded = local ? uriToPath(uri) : null;
+    if (recorded !== null && this.#mayUse(recorded)) return recorded;
+    if (!local || !exists(recorded!)) {
+      if (this.#mayUse(own)) return own;
+    } else if (exists(own) && this.#mayUse(own)) {
+      this.#report(runId, uri, `its own folder ${own} is used instead`);
+      return own;
     }
-    if (exists(join(dir, "artifacts"))) return join(dir, "artifacts");
-    throw invalid(`Artifact URI '${uri}' of run ${runId} is not a local folder`);
+    throw new MlflowError(
+      "PERMISSION_DENIED",
+      `Run ${runId} records its artifacts at '${uri}', outside the store ${this.root}; refusing ` +
+        `to follow it. If that location is meant to be used, allow it: ` +
+        `new FileStore(root, { allowedArtifactRoots: [...] }) or ${ALLOWED_ROOTS_VARIABLE}`,
+    );
+  }
+
+  /** Whether a folder lies inside the store or an allowed root, symbolic links resolved. */
+  #mayUse(path: string): boolean {
+    const inside = (p: string, root: string) => {
+      const back = relative(root, p);
+      return !back.startsWith("..") && !isAbsolute(back);
+    };
+    const roots = [this.root, ...this.#allowedRoots];
+    if (!roots.some((root) => inside(resolve(path), root))) return false;
+    // The folder (or the nearest folder above it that exists) must really be there too.
+    let probe = resolve(path);
+    while (!exists(probe)) probe = dirname(probe);
+    const real = Deno.realPathSync(probe);
+    return roots.some((root) => exists(root) && inside(real, Deno.realPathSync(root)));
+  }
+
+  /** Warns once per run that its recorded artifact location was not followed. */
+  #report(runId: string, uri: string, what: string): void {
+    if (this.#reported.has(runId)) return;
+    this.#reported.add(runId);
+    console.warn(
+      `Run ${runId} records its artifacts at '${uri}', outside the store ${this.root}; it is ` +
+        `not followed, ${what} (allow it with ${ALLOWED_ROOTS_VARIABLE})`,
+    );
   }
 
   #runRepo(runId: string): LocalArtifactRepository {

@@ -265,10 +265,24 @@ export async function startRun(options: StartRunOptions = {}): Promise<Run> {
  * ```
  */
 export async function endRun(status: RunStatus = "FINISHED"): Promise<void> {
-  const run = runStack[runStack.length - 1];
+  // The run stops being active whatever happens next, as in MLflow: a run the store cannot end
+  // (deleted by another process, a store gone read-only) must not block every later run.
+  const run = runStack.pop();
   if (!run) return;
-  await getStore().updateRunInfo(run.info.runId, { status, endTime: Date.now() });
-  runStack.pop();
+  try {
+    await getStore().updateRunInfo(run.info.runId, { status, endTime: Date.now() });
+  } catch (e) {
+    const reason = e instanceof Error ? e.message : String(e);
+    throw new MlflowError(
+      e instanceof MlflowError ? e.code : "INTERNAL_ERROR",
+      `Run ${run.info.runId} is no longer active here, but its end (${status}) could not be ` +
+        `recorded: ${reason}`,
+      {
+        cause: e,
+        ...(e instanceof MlflowError && e.httpStatus ? { httpStatus: e.httpStatus } : {}),
+      },
+    );
+  }
 }
 
 /**
@@ -338,7 +352,10 @@ export async function withRun<T>(
   try {
     result = await fn(run);
   } catch (e) {
-    await endRunById(run.info.runId, "FAILED");
+    // The callback's error is the one to see; a run that could not also be ended says so.
+    await endRunById(run.info.runId, "FAILED").catch((end) =>
+      console.warn(`${(end as Error).message ?? end}`)
+    );
     throw e;
   }
   await endRunById(run.info.runId, "FINISHED");
@@ -349,7 +366,15 @@ export async function withRun<T>(
 async function endRunById(runId: string, status: RunStatus): Promise<void> {
   const at = runStack.findIndex((r) => r.info.runId === runId);
   if (at < 0) return; // ended already by the callback itself
-  while (runStack.length > at) await endRun(status);
+  let failure: unknown;
+  while (runStack.length > at) {
+    try {
+      await endRun(status);
+    } catch (e) {
+      failure ??= e;
+    }
+  }
+  if (failure !== undefined) throw failure;
 }
 
 async function targetRun(): Promise<string> {
