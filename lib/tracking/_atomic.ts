@@ -169,17 +169,18 @@ export class Staging {
       fd = openNoFollow(path, fs.constants.O_RDWR | fs.constants.O_APPEND)!;
     }
     try {
-      if (size !== knownSize) cutPartialLine(path, fd, fs.fstatSync(fd).size);
-      let written = 0;
+      let before = size ?? fs.fstatSync(fd).size;
+      if (before !== knownSize) before = cutPartialLine(path, fd, fs.fstatSync(fd).size);
       try {
-        while (written < bytes.length) written += fs.writeSync(fd, bytes, written);
+        for (let n = 0; n < bytes.length;) n += fs.writeSync(fd, bytes, n);
       } catch (e) {
-        // Undo what part of this call reached the file, so no partial line is left behind.
-        if (written > 0) fs.ftruncateSync(fd, fs.fstatSync(fd).size - written);
+        // A write the disk could not hold whole may have reached the file in part: cut it off,
+        // so the file is as it was and no partial line is left behind.
+        if (fs.fstatSync(fd).size > before) fs.ftruncateSync(fd, before);
         throw e;
       }
       // A hint for the next append: it checks the end of the file only if the size moved on.
-      return (size ?? 0) + written;
+      return before + bytes.length;
     } finally {
       fs.closeSync(fd);
     }
@@ -265,22 +266,22 @@ export function readNoFollow(path: string): string | null {
 
 /**
  * Cuts a last line that lacks its newline off a file of lines (open as `fd`, `size` bytes long):
- * what a crash or another client's failed write left behind.
+ * what a crash or another client's failed write left behind. Returns the size it leaves.
  */
-function cutPartialLine(path: string, fd: number, size: number): void {
-  if (size === 0) return;
+function cutPartialLine(path: string, fd: number, size: number): number {
+  if (size === 0) return 0;
   const tail = new Uint8Array(Math.min(size, 65536));
   let end = size;
   for (;;) {
     const start = Math.max(0, end - tail.length);
     const n = fs.readSync(fd, tail, 0, end - start, start);
-    if (start + n === size && tail[n - 1] === 10) return; // complete: ends with a newline
+    if (start + n === size && tail[n - 1] === 10) return size; // complete: ends with a newline
     const at = tail.subarray(0, n).lastIndexOf(10);
     if (at >= 0 || start === 0) {
       const keep = at >= 0 ? start + at + 1 : 0;
       console.warn(`Removed an unfinished last line (${size - keep} bytes) from ${path}`);
       fs.ftruncateSync(fd, keep);
-      return;
+      return keep;
     }
     end = start;
   }

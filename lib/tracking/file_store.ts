@@ -128,6 +128,7 @@ export class FileStore implements TrackingStore {
   readonly #models: LoggedModelFolders;
   readonly #allowedRoots: string[];
   readonly #reported = new Set<string>();
+  readonly #complete = new Set<string>(); // run folders known to have their four folders
   #ready = false;
 
   /** Opens (and on first write creates) the store at `rootUri`, a path or `file:` URI. */
@@ -392,6 +393,20 @@ export class FileStore implements TrackingStore {
         "INVALID_STATE",
         `The run ${runId} must be in the 'active' state. Current state is ${info.lifecycleStage}.`,
       );
+    }
+    if (!this.#complete.has(dir)) {
+      // Before the first write, bring back the empty folders MLflow needs to find the run
+      // (`git clone` drops them).
+      for (const sub of ["metrics", "params", "artifacts", "tags"]) {
+        if (!exists(join(dir, sub))) {
+          try {
+            Deno.mkdirSync(join(dir, sub));
+          } catch (e) {
+            throw this.#staging.failure(e);
+          }
+        }
+      }
+      this.#complete.add(dir);
     }
     return dir;
   }
