@@ -14,6 +14,7 @@ import { Run, RunList } from "./run.ts";
 import type { SearchExperimentsOptions, ViewType } from "./store.ts";
 import { activeExperiment, getStore, setActiveExperiment } from "./tracking_uri.ts";
 import { contextTags } from "./context.ts";
+import { inJupyter } from "../display/jupyter.ts";
 import { endRunsOnExit } from "./_exit.ts";
 import { printable } from "../_internal/show.ts";
 
@@ -184,7 +185,9 @@ export interface StartRunOptions {
 
 /**
  * Starts a run (or resumes `runId`) and makes it active; logging calls then go to it. Starting
- * a run while one is active needs `nested: true`, as in MLflow.
+ * a run while one is active needs `nested: true`, as in MLflow — except in a notebook, where a
+ * run an earlier cell left active (it failed before its `endRun`) is ended KILLED, with a
+ * warning, so the new run can start.
  *
  * @example
  * ```ts
@@ -202,14 +205,20 @@ export interface StartRunOptions {
  */
 export async function startRun(options: StartRunOptions = {}): Promise<Run> {
   const { nested = false } = options;
-  const parent = runStack[runStack.length - 1];
-  if (parent && !nested) {
-    throw new MlflowError(
-      "INVALID_STATE",
-      `Run with UUID ${parent.info.runId} is already active. To start a new run, first end the ` +
-        `current run with endRun(). To start a nested run, call startRun with nested: true`,
-    );
+  if (runStack.length && !nested) {
+    const active = runStack[runStack.length - 1]!;
+    if (!inJupyter()) {
+      throw new MlflowError(
+        "INVALID_STATE",
+        `Run with UUID ${active.info.runId} is already active. To start a new run, first end ` +
+          `the current run with endRun(). To start a nested run, call startRun with nested: true`,
+      );
+    }
+    // In a notebook, a run left active by an earlier cell (one that failed before its endRun)
+    // would block every later run until the kernel restarts: end it, and say so.
+    await endAbandonedRuns();
   }
+  const parent = runStack[runStack.length - 1];
   const store = getStore();
   let run: Run;
   if (options.runId !== undefined) {
@@ -360,6 +369,22 @@ export async function withRun<T>(
   }
   await endRunById(run.info.runId, "FINISHED");
   return result;
+}
+
+/** Ends the runs an earlier notebook cell left active, KILLED, with a warning for each. */
+async function endAbandonedRuns(): Promise<void> {
+  while (runStack.length) {
+    const run = runStack[runStack.length - 1]!;
+    console.warn(
+      `Run '${run.info.runName}' (${run.info.runId}) was still active from an earlier cell; it ` +
+        `is ended KILLED so this run can start (withRun ends its run whatever happens)`,
+    );
+    try {
+      await endRun("KILLED");
+    } catch (e) {
+      console.warn((e as Error).message);
+    }
+  }
 }
 
 /** Ends `runId` (and any runs started inside it that are still active). */
