@@ -87,8 +87,9 @@ export async function ensureKernel(): Promise<Record<string, string>> {
 }
 
 /**
- * The notebooks under `notebooks/` (absolute paths) in the order a full run needs: the data
- * first, the training notebooks next, the comparison of every run last.
+ * The project's notebooks (absolute paths) in the order a full run needs: the data first, the
+ * training notebooks next, the comparison of every run last. Other notebooks saved in
+ * `notebooks/` (scratch work) are not run by the demo or the report task.
  *
  * @example
  * ```ts
@@ -99,14 +100,19 @@ export async function ensureKernel(): Promise<Record<string, string>> {
  * ```
  */
 export function listNotebooks(): string[] {
-  const rank = (name: string) =>
-    name.startsWith("explore") ? 0 : name.startsWith("compare") ? 2 : 1;
-  return [...Deno.readDirSync(NOTEBOOKS_DIR)]
-    .filter((e) => e.isFile && e.name.endsWith(".ipynb"))
-    .map((e) => e.name)
-    .sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0))
-    .map((name) => join(NOTEBOOKS_DIR, name));
+  return PROJECT_NOTEBOOKS.map((name) => join(NOTEBOOKS_DIR, `${name}.ipynb`));
 }
+
+/**
+ * The project's notebooks, in the order they are run: the data first, the training notebooks,
+ * then the comparison of every run. A scratch notebook saved beside them is not one of them.
+ */
+export const PROJECT_NOTEBOOKS = [
+  "explore_data",
+  "train_kneighbors",
+  "train_random_forest",
+  "compare_runs",
+] as const;
 
 /**
  * Options of {@linkcode renderReport}.
