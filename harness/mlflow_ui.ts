@@ -101,3 +101,24 @@ export async function startUi(store: string): Promise<UiServer> {
   }
   return { url, close, [Symbol.asyncDispose]: close };
 }
+
+/**
+ * The address of an experiment's runs in MLflow's UI. MLflow 3's UI opens an experiment on its
+ * GenAI "Traces" page unless the address asks for the machine-learning view
+ * (`workflowType=machine_learning`), which lists its training runs.
+ *
+ * @example
+ * ```ts
+ * import { experimentLink } from "./mlflow_ui.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(
+ *   experimentLink("http://127.0.0.1:5000", "42"),
+ *   "http://127.0.0.1:5000/#/experiments/42?workflowType=machine_learning",
+ * );
+ * ```
+ */
+export function experimentLink(uiUrl: string, experimentId: string): string {
+  return `${uiUrl.replace(/\/+$/, "")}/#/experiments/${encodeURIComponent(experimentId)}` +
+    `?workflowType=machine_learning`;
+}

@@ -8,7 +8,7 @@ import * as ml from "../../lib/mod.ts";
 import { dumpDom, ensureChromium, screenshot } from "../../harness/browser.ts";
 import { NOTEBOOKS_DIR, renderReport } from "../../harness/jupyter.ts";
 import { REPO_ROOT, runPythonScript } from "../../harness/python.ts";
-import { startUi } from "../../harness/mlflow_ui.ts";
+import { experimentLink, startUi } from "../../harness/mlflow_ui.ts";
 import { pyScript } from "../py/scripts.ts";
 
 const ARTIFACTS = join(REPO_ROOT, "tests", "artifacts");
@@ -75,4 +75,20 @@ Deno.test("MLflow's own UI, opened in Chromium, lists the runs this library logg
   const stats = await pixels(png, [0x22, 0x71, 0xb3]); // MLflow's link blue
   assert.ok(stats.inked > 0.02 && stats.colours > 100, `UI looks blank: ${JSON.stringify(stats)}`);
   assert.ok(stats.near > 100, `no run links visible: ${JSON.stringify(stats)}`);
+
+  // A fresh browser opens an experiment on MLflow 3's GenAI traces page; the link `deno task ui`
+  // prints opens it on its runs.
+  const plain = await dumpDom(`${ui.url}/#/experiments/${exp.experimentId}`, {
+    width: 1600,
+    height: 1000,
+    budgetMs: 15_000,
+  });
+  const linked = await dumpDom(experimentLink(ui.url, exp.experimentId), {
+    width: 1600,
+    height: 1000,
+    budgetMs: 15_000,
+  });
+  const knn = names.find((n) => n.startsWith("knn"))!;
+  assert.ok(!plain.includes(`>${knn}<`), "the plain address now lists runs: update the README");
+  assert.ok(linked.includes(`>${knn}<`), "the printed link does not list the runs");
 });
