@@ -14,6 +14,8 @@ import {
 } from "../../harness/jupyter.ts";
 import { startTrackingServer } from "../../harness/mlflow_server.ts";
 import { freePort, waitForHttp } from "../../harness/net.ts";
+import { labMarker } from "../../harness/jupyter_lab.ts";
+import { markedProcesses } from "../../harness/processes.ts";
 import { REPO_ROOT } from "../../harness/python.ts";
 
 /** The SVG charts a report embeds (nbconvert inlines `image/svg+xml` as base64 `<img>`s). */
@@ -232,6 +234,51 @@ Deno.test("`deno task lab` serves JupyterLab whose Deno kernel starts and runs c
     lab.kill("SIGTERM");
     await lab.status;
   }
+});
+
+Deno.test("`deno task lab` says where to open it, takes Jupyter's flags, and Ctrl-C stops its kernels", async () => {
+  const port = freePort();
+  const task = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "-A",
+      join(REPO_ROOT, "tools", "jupyter.ts"),
+      "--lab",
+      "--no-browser",
+      "--port",
+      String(port),
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const lines = task.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let out = "";
+  while (!/token=\w+/.test(out)) {
+    const { value, done } = await lines.read();
+    if (done) break;
+    out += value;
+  }
+  const url = /http:\/\/127\.0\.0\.1:\d+\/lab\?token=(\w+)/.exec(out);
+  assert.ok(url, `no URL line: ${out}`);
+  assert.equal(out.trim().split("\n").length, 1, `one line expected: ${out}`);
+  const token = url[1]!;
+  const kernel = await (await fetch(`http://127.0.0.1:${port}/api/kernels`, {
+    method: "POST",
+    headers: { Authorization: `token ${token}`, "Content-Type": "application/json" },
+    body: JSON.stringify({ name: "deno" }),
+  })).json();
+  assert.equal(kernel.name, "deno");
+  // The kernel runs (a process of the lab's, besides the server).
+  for (let i = 0; i < 100 && (await markedProcesses(labMarker(port))).length < 2; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.ok((await markedProcesses(labMarker(port))).length >= 2, "no kernel process");
+  task.kill("SIGINT"); // Ctrl-C
+  const status = await task.status;
+  await lines.cancel();
+  await task.stderr.cancel();
+  assert.equal(status.code, 0);
+  assert.deepEqual(await markedProcesses(labMarker(port)), [], "a kernel or the server is left");
 });
 
 Deno.test("reports keep every cell's output, even those Deno's kernel publishes after idle", async () => {
