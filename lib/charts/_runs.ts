@@ -96,6 +96,25 @@ export function categoryOf(run: RunLike, key: string): string | undefined {
   return own(run.data.params, key) ?? own(run.data.tags, key);
 }
 
+/**
+ * The colour encoding of a category field: ordered (an ordinal scale, legend sorted by number)
+ * when every value is a number, as hyperparameters such as `n_estimators` are, so 10, 20, 100
+ * read in that order and in graded colours; nominal otherwise.
+ */
+export function categoryColor(
+  values: readonly string[],
+  title: string,
+): { field: "color"; type: "ordinal" | "nominal"; title: string; sort?: string[] } {
+  const distinct = [...new Set(values)];
+  const numbers = distinct.map(parseNumber);
+  if (distinct.length === 0 || numbers.some((n) => n === undefined)) {
+    return { field: "color", type: "nominal", title };
+  }
+  const sort = distinct.map((v, i) => [v, numbers[i]!] as const).sort((a, b) => a[1] - b[1])
+    .map(([v]) => v);
+  return { field: "color", type: "ordinal", title, sort };
+}
+
 /** The title a category key shows under: the key without its `params.`/`tags.` prefix. */
 export function categoryTitle(key: string): string {
   return key.replace(/^(params|tags|metrics)\./, "");

@@ -97,7 +97,17 @@ export function groupedBars(
     $schema: VEGA_LITE_SCHEMA,
     ...titled(title),
     data: { values },
-    mark: "bar",
+    // Each bar carries its value: bars start at zero, which hides 0.908 against 0.876.
+    layer: [
+      { mark: "bar" },
+      {
+        mark: { type: "text", dy: -4, fontSize: 9, baseline: "bottom" },
+        encoding: {
+          text: { field: "value", type: "quantitative", aggregate, format: ".3~f" },
+          color: { value: "#333" },
+        },
+      },
+    ],
     width: { step: Math.max(24, 14 * metrics.length + 10) },
     height: 240,
     encoding: {

@@ -1,6 +1,7 @@
 import type { VegaLiteSpec } from "./spec.ts";
 import {
   asJson,
+  categoryColor,
   categoryOf,
   categoryTitle,
   checkName,
@@ -84,16 +85,17 @@ export function paramVsMetric(
   }));
 
   const colorTitle = color === undefined ? undefined : categoryTitle(color);
-  const colorEncoding = colorTitle === undefined
-    ? {}
-    : { color: { field: "color", type: "nominal" as const, title: colorTitle } };
+  const colorField = colorTitle === undefined
+    ? undefined
+    : categoryColor(kept.map((row) => row.color!), colorTitle);
+  const colorEncoding = colorField === undefined ? {} : { color: colorField };
   const tooltip = [
     { field: "run", type: "nominal" as const, title: "run" },
     { field: "x", type: numeric ? "quantitative" as const : "nominal" as const, title: param },
     { field: "y", type: "quantitative" as const, title: metric, format: ".4~g" },
-    ...(colorTitle === undefined
+    ...(colorField === undefined
       ? []
-      : [{ field: "color", type: "nominal" as const, title: colorTitle }]),
+      : [{ field: "color", type: colorField.type, title: colorField.title }]),
   ];
   const x = numeric
     ? {

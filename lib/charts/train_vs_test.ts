@@ -1,6 +1,7 @@
 import type { VegaLiteSpec } from "./spec.ts";
 import {
   asJson,
+  categoryColor,
   categoryOf,
   categoryTitle,
   checkName,
@@ -82,6 +83,9 @@ export function trainVsTest(
   // Every layer states the same fixed domain: otherwise the merged scale includes zero.
   const scale = { domain: [lo, hi], zero: false, nice: false };
   const colorTitle = color === undefined ? undefined : categoryTitle(color);
+  const colorField = colorTitle === undefined
+    ? undefined
+    : categoryColor(values.map((row) => row.color!), colorTitle);
   return asJson({
     $schema: VEGA_LITE_SCHEMA,
     ...titled(title),
@@ -104,17 +108,15 @@ export function trainVsTest(
         encoding: {
           x: { field: "train", type: "quantitative", title: train, scale, axis: { grid: true } },
           y: { field: "test", type: "quantitative", title: test, scale, axis: { grid: true } },
-          ...(colorTitle === undefined
-            ? {}
-            : { color: { field: "color", type: "nominal" as const, title: colorTitle } }),
+          ...(colorField === undefined ? {} : { color: colorField }),
           tooltip: [
             { field: "run", type: "nominal", title: "run" },
             { field: "train", type: "quantitative", title: train, format: ".4~g" },
             { field: "test", type: "quantitative", title: test, format: ".4~g" },
             { field: "gap", type: "quantitative", title: "train − test", format: ".4~g" },
-            ...(colorTitle === undefined
+            ...(colorField === undefined
               ? []
-              : [{ field: "color", type: "nominal" as const, title: colorTitle }]),
+              : [{ field: "color", type: colorField.type, title: colorField.title }]),
           ],
         },
       },

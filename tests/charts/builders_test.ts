@@ -15,6 +15,7 @@ import {
   metricHistory,
   parallelCoordinates,
   paramVsMetric,
+  toSvg,
   trainVsTest,
   type VegaLiteSpec,
 } from "../../lib/charts/mod.ts";
@@ -481,4 +482,45 @@ Deno.test("trainVsTest: points, gap, a shared domain and the diagonal", () => {
   const custom = trainVsTest(runs, { train: "train_accuracy", test: "missing" });
   assertValidSpec(custom);
   assert.deepEqual(rows(custom), []);
+});
+
+Deno.test("numeric categories are coloured in order (10, 20, 100), not as text", () => {
+  const runs = [10, 100, 20].map((n, i) =>
+    run(`rf-${n}`, { max_depth: "3", n_estimators: String(n) }, {
+      train_accuracy: 0.9 + i / 100,
+      test_accuracy: 0.8 + i / 100,
+    })
+  );
+  for (
+    const spec of [
+      paramVsMetric(runs, { param: "max_depth", metric: "test_accuracy", color: "n_estimators" }),
+      trainVsTest(runs, { color: "n_estimators" }),
+    ]
+  ) {
+    assertValidSpec(spec);
+    const color = JSON.stringify(spec).match(/"color":\{"field":"color",[^}]*\}/)?.[0];
+    assert.ok(color, JSON.stringify(spec));
+    const parsed = JSON.parse(color.slice('"color":'.length));
+    assert.equal(parsed.type, "ordinal");
+    assert.deepEqual(parsed.sort, ["10", "20", "100"]);
+  }
+  const named = paramVsMetric(
+    runs.map((r, i) =>
+      run(r.info.runName, { max_depth: "3", kind: ["a", "b", "c"][i]! }, r.data.metrics)
+    ),
+    { param: "max_depth", metric: "test_accuracy", color: "kind" },
+  );
+  assert.match(JSON.stringify(named), /"color":\{"field":"color","type":"nominal"/);
+});
+
+Deno.test("grouped bars carry their values, so close values can be told apart", async () => {
+  const runs = [
+    run("knn", {}, { test_accuracy: 0.908 }, { model_family: "knn" }),
+    run("forest", {}, { test_accuracy: 0.876 }, { model_family: "forest" }),
+  ];
+  const spec = groupedBars(runs, { metrics: ["test_accuracy"], groupBy: "tags.model_family" });
+  assertValidSpec(spec);
+  const svg = await toSvg(spec);
+  assert.match(svg, />0\.908</);
+  assert.match(svg, />0\.876</);
 });
