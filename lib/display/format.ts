@@ -64,3 +64,19 @@ export function formatMetric(v: number): string {
 export function formatTime(ms: number | null): string {
   return ms === null ? "—" : new Date(ms).toISOString().replace("T", " ").slice(0, 19) + " UTC";
 }
+
+/**
+ * A run's status as shown: its name, and `(stale)` after RUNNING when the run's process is gone.
+ *
+ * @example
+ * ```ts
+ * import { statusText } from "./format.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(statusText("FINISHED", false), "FINISHED");
+ * assert.equal(statusText("RUNNING", true), "RUNNING (stale)");
+ * ```
+ */
+export function statusText(status: string, stale: boolean): string {
+  return stale && status === "RUNNING" ? "RUNNING (stale)" : status;
+}

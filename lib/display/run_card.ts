@@ -6,7 +6,7 @@
  */
 
 import type { RunData, RunInfo } from "../tracking/entities.ts";
-import { escapeHtml, formatMetric, formatTime } from "./format.ts";
+import { escapeHtml, formatMetric, formatTime, statusText } from "./format.ts";
 
 const STATUS_COLOURS: Record<RunInfo["status"], string> = {
   RUNNING: "#1f77b4",
@@ -39,7 +39,8 @@ function table(title: string, rows: [string, string][]): string {
 /**
  * A run's card as HTML: name and a status badge, then the run id, experiment id, start time and
  * duration, then tables of params, metrics (latest values, {@linkcode formatMetric}) and tags
- * (`mlflow.*` system tags left out), each sorted by key and left out when empty.
+ * (`mlflow.*` system tags left out), each sorted by key and left out when empty. A stale run
+ * (`stale`: RUNNING, but its process is gone) says so next to its status.
  *
  * @example A finished run
  * ```ts
@@ -57,13 +58,23 @@ function table(title: string, rows: [string, string][]): string {
  * assert.doesNotMatch(html, /Tags/);
  * ```
  */
-export function runCardHtml(info: RunInfo, data: RunData): string {
+export function runCardHtml(
+  info: RunInfo,
+  data: RunData,
+  options: { stale?: boolean } = {},
+): string {
+  const { stale = false } = options;
   const userTags = Object.entries(data.tags).filter(([k]) => !k.startsWith("mlflow."));
   return `<div class="mlflow-run" style="border:1px solid #ccc;border-radius:6px;` +
     `padding:8px 12px;max-width:640px;font-family:sans-serif">` +
     `<div style="font-size:15px"><b>${escapeHtml(info.runName)}</b> ` +
     `<span style="color:#fff;background:${STATUS_COLOURS[info.status]};border-radius:3px;` +
-    `padding:0 5px;font-size:11px">${info.status}</span></div>` +
+    `padding:0 5px;font-size:11px">${statusText(info.status, stale)}</span>` +
+    (stale
+      ? ` <span style="color:#d62728;font-size:11px">its process is gone; ` +
+        `<code>deno task tidy</code> ends it</span>`
+      : "") +
+    `</div>` +
     `<div style="color:#666;font-size:11px">run ${info.runId} · experiment ${
       escapeHtml(info.experimentId)
     } · ${formatTime(info.startTime)} · ${duration(info)}</div>` +

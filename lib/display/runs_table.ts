@@ -5,12 +5,17 @@
  */
 
 import type { RunData, RunInfo } from "../tracking/entities.ts";
-import { escapeHtml, formatMetric, formatTime } from "./format.ts";
+import { escapeHtml, formatMetric, formatTime, statusText } from "./format.ts";
 
 /** Options of {@linkcode runsTableHtml}. */
 export interface RunsTableOptions {
   /** Show every param and metric column, not only those that differ between runs. @default false */
   allColumns?: boolean;
+  /**
+   * Which runs are stale (RUNNING, but their process is gone): their status reads
+   * `RUNNING (stale)`. @default none
+   */
+  isStale?: (run: { readonly info: RunInfo; readonly data: RunData }) => boolean;
 }
 
 /**
@@ -39,7 +44,7 @@ export function runsTableHtml(
   runs: readonly { readonly info: RunInfo; readonly data: RunData }[],
   options: RunsTableOptions = {},
 ): string {
-  const { allColumns = false } = options;
+  const { allColumns = false, isStale = () => false } = options;
   const keys = (pick: (data: RunData) => Record<string, unknown>) => {
     const all = [...new Set(runs.flatMap((r) => Object.keys(pick(r.data))))].sort();
     if (allColumns || runs.length < 2) return all;
@@ -58,7 +63,9 @@ export function runsTableHtml(
   const head = ["run", "status", "start"].map(th).join("") +
     metrics.map((k) => th(`metrics.${k}`)).join("") + params.map((k) => th(`params.${k}`)).join("");
   const body = runs.map((r) =>
-    `<tr>${td(r.info.runName)}${td(r.info.status)}${td(formatTime(r.info.startTime).slice(0, 16))}${
+    `<tr>${td(r.info.runName)}${td(statusText(r.info.status, isStale(r)))}${
+      td(formatTime(r.info.startTime).slice(0, 16))
+    }${
       metrics.map((k) => td(k in r.data.metrics ? formatMetric(r.data.metrics[k]!) : "")).join("")
     }${params.map((k) => td(r.data.params[k] ?? "")).join("")}</tr>`
   ).join("");

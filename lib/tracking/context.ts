@@ -8,6 +8,7 @@
 import { dirname, resolve } from "node:path";
 import { userInfo } from "node:os";
 import { inJupyter } from "../display/jupyter.ts";
+import { currentProcess, PROCESS_TAG } from "./process.ts";
 import { uriToPath } from "./uri.ts";
 
 let gitCommit: string | null | undefined;
@@ -43,7 +44,8 @@ function currentUser(): string {
 
 /**
  * The tags MLflow's default context providers set: user, source name and type, and the git
- * commit when the source is inside a git checkout. In a notebook the source is the notebook's
+ * commit when the source is inside a git checkout; and the process the run lives in
+ * (`deno.process`), so a run whose process is gone can be told from one still running. In a notebook the source is the notebook's
  * path (`JPY_SESSION_NAME`, set by Jupyter) and the type `NOTEBOOK`; in a script, the script's
  * path and `LOCAL`.
  *
@@ -73,5 +75,6 @@ export function contextTags(): Record<string, string> {
   }
   const commit = gitCommitOf(sourceDir);
   if (commit) tags["mlflow.source.git.commit"] = commit;
+  tags[PROCESS_TAG] = JSON.stringify(currentProcess());
   return tags;
 }

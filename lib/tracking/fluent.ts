@@ -14,6 +14,7 @@ import { Run, RunList } from "./run.ts";
 import type { SearchExperimentsOptions, ViewType } from "./store.ts";
 import { activeExperiment, getStore, setActiveExperiment } from "./tracking_uri.ts";
 import { contextTags } from "./context.ts";
+import { currentProcess, PROCESS_TAG } from "./process.ts";
 import { inJupyter } from "../display/jupyter.ts";
 import { endRunsOnExit } from "./_exit.ts";
 import { printable } from "../_internal/show.ts";
@@ -237,7 +238,10 @@ export async function startRun(options: StartRunOptions = {}): Promise<Run> {
       );
     }
     await store.updateRunInfo(options.runId, { status: "RUNNING", endTime: null });
-    const extra: Record<string, unknown> = { ...options.tags };
+    const extra: Record<string, unknown> = {
+      [PROCESS_TAG]: JSON.stringify(currentProcess()),
+      ...options.tags,
+    };
     if (options.description !== undefined) extra["mlflow.note.content"] = options.description;
     if (Object.keys(extra).length) await store.logBatch(options.runId, { tags: extra });
     run = await store.getRun(options.runId);

@@ -6,10 +6,11 @@
  */
 
 import { DENO_INSPECT, type HtmlBundle, JUPYTER_DISPLAY } from "../display/jupyter.ts";
-import { formatMetric } from "../display/format.ts";
+import { formatMetric, statusText } from "../display/format.ts";
 import { runCardHtml } from "../display/run_card.ts";
 import { runsTableHtml } from "../display/runs_table.ts";
 import type { RunData, RunInfo } from "./entities.ts";
+import { isStale } from "./process.ts";
 
 /**
  * A run: `info` (ids, name, status, times) and `data` (params, latest metrics, tags), shaped as
@@ -43,18 +44,28 @@ export class Run {
     this.data = data;
   }
 
+  /**
+   * Whether the run is stale: RUNNING, but started by a process of this host that is gone (a
+   * kernel restarted or killed mid-run). `deno task tidy` ends such runs.
+   */
+  get stale(): boolean {
+    return isStale(this.info, this.data);
+  }
+
   /** One line: name, id, status, params and metrics. */
   toString(): string {
     const params = Object.entries(this.data.params).map(([k, v]) => `${k}=${v}`).join(" ");
     const metrics = Object.entries(this.data.metrics).map(([k, v]) => `${k}=${formatMetric(v)}`)
       .join(" ");
-    return `Run ${this.info.runName} (${this.info.runId.slice(0, 8)}, ${this.info.status})` +
+    const status = statusText(this.info.status, this.stale);
+    return `Run ${this.info.runName} (${this.info.runId.slice(0, 8)}, ${status})` +
       (params ? ` params: ${params}` : "") + (metrics ? ` metrics: ${metrics}` : "");
   }
 
   /** The run as a card (HTML) and as text, for Jupyter. */
   [JUPYTER_DISPLAY](): HtmlBundle {
-    return { "text/html": runCardHtml(this.info, this.data), "text/plain": this.toString() };
+    const html = runCardHtml(this.info, this.data, { stale: this.stale });
+    return { "text/html": html, "text/plain": this.toString() };
   }
 
   /** Readable text in `console.log` and the REPL. */
@@ -98,7 +109,8 @@ export class RunList extends Array<Run> {
 
   /** The runs as an HTML table (differing columns only) and as text, for Jupyter. */
   [JUPYTER_DISPLAY](): HtmlBundle {
-    return { "text/html": runsTableHtml(this), "text/plain": this.toString() };
+    const html = runsTableHtml(this, { isStale: (run) => (run as Run).stale });
+    return { "text/html": html, "text/plain": this.toString() };
   }
 
   /** Readable text in `console.log` and the REPL. */
