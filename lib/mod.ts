@@ -44,6 +44,8 @@ export {
   logArtifact,
   logArtifacts,
   logDict,
+  logInput,
+  type LogInputOptions,
   logMetric,
   logMetrics,
   logParam,
@@ -61,8 +63,11 @@ export {
   withRun,
 } from "./tracking/fluent.ts";
 export { getTrackingUri, setTrackingUri } from "./tracking/tracking_uri.ts";
+export { numpyDataset, type NumpyDatasetOptions } from "./tracking/dataset.ts";
 export type { SearchExperimentsOptions, ViewType } from "./tracking/store.ts";
 export {
+  type Dataset,
+  type DatasetInput,
   type Experiment,
   type FileInfo,
   type LifecycleStage,
@@ -70,6 +75,7 @@ export {
   RUN_STATUSES,
   type RunData,
   type RunInfo,
+  type RunInputs,
   type RunStatus,
 } from "./tracking/entities.ts";
 export { ERROR_CODES, type ErrorCode, MlflowError } from "./tracking/errors.ts";

@@ -8,6 +8,7 @@
  */
 
 import { basename, dirname, join } from "node:path";
+import { createHash } from "node:crypto";
 import { listDirs, walkFiles } from "../_internal/fs.ts";
 import {
   dumpYaml,
@@ -21,6 +22,8 @@ import {
   type YamlValue,
 } from "./_format.ts";
 import {
+  type Dataset,
+  type DatasetInput,
   type Experiment,
   type LifecycleStage,
   LOGGED_MODEL_STATUSES,
@@ -29,6 +32,7 @@ import {
   RUN_STATUSES,
   type RunData,
   type RunInfo,
+  type RunInputs,
   type RunStatus,
 } from "./entities.ts";
 import { readNoFollow } from "./_atomic.ts";
@@ -294,8 +298,10 @@ export function readRunFolders(
         if (!info.runName) {
           info.runName = readNoFollow(join(dir, "tags", "mlflow.runName")) ?? "";
         }
-        if (!matches.empty && !matches(new Run(info, readSomeRunData(dir, matches.keys)))) continue;
-        runs.push(new Run(info, readRunData(dir)));
+        const inputs = readRunInputs(dir);
+        const some = () => new Run(info, readSomeRunData(dir, matches.keys), inputs);
+        if (!matches.empty && !matches(some())) continue;
+        runs.push(new Run(info, readRunData(dir), inputs));
       } catch (e) {
         skipped.push({ path: dir, reason: (e as Error).message });
       }
@@ -383,4 +389,92 @@ export function readRunOutputs(runDir: string): RunOutput[] {
     if (modelId) out.push({ modelId, step: Number(meta?.step ?? 0) || 0 });
   }
   return out;
+}
+
+// ------------------------------------------------------------------ dataset inputs
+
+function md5(text: string): string {
+  return createHash("md5").update(text).digest("hex");
+}
+
+/** The id of a dataset's record in its experiment (`md5(name + digest)`, as MLflow's). */
+export function datasetId(dataset: Dataset): string {
+  return md5(dataset.name + dataset.digest);
+}
+
+/** The id of a run's link to a dataset (`md5(dataset_id + run_id)`, as MLflow's). */
+export function inputId(datasetRecordId: string, runId: string): string {
+  return md5(datasetRecordId + runId);
+}
+
+/** A dataset record's `meta.yaml` (`<experiment>/datasets/<id>/meta.yaml`). */
+export function datasetMeta(dataset: Dataset): string {
+  return dumpYaml({
+    digest: dataset.digest,
+    name: dataset.name,
+    profile: dataset.profile,
+    schema: dataset.schema,
+    source: dataset.source,
+    source_type: dataset.sourceType,
+  });
+}
+
+/** A run's link to a dataset (`<run>/inputs/<id>/meta.yaml`), with its input tags. */
+export function datasetInputMeta(datasetRecordId: string, tags: Record<string, string>): string {
+  return dumpYaml({
+    destination_id: datasetRecordId, // MLflow copies the source id here; readers ignore it
+    destination_type: "RUN",
+    source_id: datasetRecordId,
+    source_type: "DATASET",
+    tags,
+  });
+}
+
+const warnedInputs = new Set<string>();
+
+/**
+ * The datasets a run folder records as inputs (in `inputs/`, each linking to a record under its
+ * experiment's `datasets/`); a link to a missing record is skipped with a warning, as MLflow
+ * does, and model inputs are left to the logged-model readers.
+ */
+export function readRunInputs(runDir: string): RunInputs {
+  const inputs = join(runDir, "inputs");
+  const datasets = join(dirname(runDir), "datasets");
+  const out: DatasetInput[] = [];
+  for (const name of listDirs(inputs)) {
+    const link = readMeta(join(inputs, name));
+    if (strField(link, "source_type") !== "DATASET") continue;
+    const id = strField(link, "source_id");
+    let record: Record<string, unknown>;
+    try {
+      record = readMeta(join(datasets, id));
+    } catch (e) {
+      if (!warnedInputs.has(join(inputs, name))) {
+        warnedInputs.add(join(inputs, name));
+        console.warn(`Skipping input ${join(inputs, name)}: ${(e as Error).message}`);
+      }
+      continue;
+    }
+    const tags: Record<string, string> = {};
+    const rawTags = link.tags;
+    if (rawTags && typeof rawTags === "object") {
+      for (const [k, v] of Object.entries(rawTags as Record<string, unknown>)) tags[k] = String(v);
+    }
+    const optional = (key: string) => {
+      const v = record[key];
+      return v === null || v === undefined ? null : String(v);
+    };
+    out.push({
+      dataset: {
+        name: strField(record, "name"),
+        digest: strField(record, "digest"),
+        sourceType: strField(record, "source_type"),
+        source: strField(record, "source"),
+        schema: optional("schema"),
+        profile: optional("profile"),
+      },
+      tags,
+    });
+  }
+  return { datasetInputs: out };
 }

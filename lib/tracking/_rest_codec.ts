@@ -11,6 +11,7 @@ import {
   LOGGED_MODEL_STATUSES,
   type LoggedModelInfo,
   type LoggedModelStatus,
+  type RunInputs,
   type RunStatus,
 } from "./entities.ts";
 import { Run } from "./run.ts";
@@ -87,17 +88,42 @@ export function runFrom(j: Json): Run {
   const data = (j.data ?? {}) as Json;
   const metrics: Record<string, number> = {};
   for (const m of (data.metrics ?? []) as Json[]) metrics[String(m.key)] = num(m.value);
-  return new Run({
-    runId: String(info.run_id ?? info.run_uuid),
-    experimentId: String(info.experiment_id),
-    runName: String(info.run_name ?? ""),
-    userId: String(info.user_id ?? ""),
-    status: (info.status ?? "RUNNING") as RunStatus,
-    startTime: num(info.start_time ?? 0),
-    endTime: optNum(info.end_time),
-    artifactUri: String(info.artifact_uri ?? ""),
-    lifecycleStage: (info.lifecycle_stage ?? "active") as LifecycleStage,
-  }, { params: kvRecord(data.params), metrics, tags: kvRecord(data.tags) });
+  return new Run(
+    {
+      runId: String(info.run_id ?? info.run_uuid),
+      experimentId: String(info.experiment_id),
+      runName: String(info.run_name ?? ""),
+      userId: String(info.user_id ?? ""),
+      status: (info.status ?? "RUNNING") as RunStatus,
+      startTime: num(info.start_time ?? 0),
+      endTime: optNum(info.end_time),
+      artifactUri: String(info.artifact_uri ?? ""),
+      lifecycleStage: (info.lifecycle_stage ?? "active") as LifecycleStage,
+    },
+    { params: kvRecord(data.params), metrics, tags: kvRecord(data.tags) },
+    inputsFrom(j.inputs),
+  );
+}
+
+/** A run's `inputs` message (its dataset inputs) as {@linkcode RunInputs}. */
+function inputsFrom(j: unknown): RunInputs {
+  const list = ((j ?? {}) as Json).dataset_inputs;
+  const datasetInputs = ((Array.isArray(list) ? list : []) as Json[]).map((input) => {
+    const d = (input.dataset ?? {}) as Json;
+    const optional = (v: unknown) => (v === undefined || v === null ? null : String(v));
+    return {
+      dataset: {
+        name: String(d.name ?? ""),
+        digest: String(d.digest ?? ""),
+        sourceType: String(d.source_type ?? ""),
+        source: String(d.source ?? ""),
+        schema: optional(d.schema),
+        profile: optional(d.profile),
+      },
+      tags: kvRecord(input.tags),
+    };
+  });
+  return { datasetInputs };
 }
 
 /** A `LoggedModel` message as a {@linkcode LoggedModelInfo}. */

@@ -139,3 +139,33 @@ export interface LoggedModelInfo {
   /** Tags recorded with it. */
   tags: Record<string, string>;
 }
+
+/** A dataset as MLflow records it (`mlflow.entities.Dataset`): what data a run used. */
+export interface Dataset {
+  /** Its name, e.g. `"seed-train"`. */
+  name: string;
+  /** A short fingerprint of its contents (8 hex characters for MLflow's own datasets). */
+  digest: string;
+  /** The kind of source: `code`, `local`, `http`, … */
+  sourceType: string;
+  /** Where it came from, as JSON text (its form depends on the source type). */
+  source: string;
+  /** Its schema as JSON text, or null. */
+  schema: string | null;
+  /** Its profile (sizes, shapes) as JSON text, or null. */
+  profile: string | null;
+}
+
+/** A dataset a run used, with its input tags (`mlflow.data.context`: training, testing, …). */
+export interface DatasetInput {
+  /** The dataset. */
+  dataset: Dataset;
+  /** Input tags; `mlflow.data.context` says what the run used it for. */
+  tags: Record<string, string>;
+}
+
+/** What a run used (`run.inputs` in MLflow): its datasets. */
+export interface RunInputs {
+  /** Datasets, each with its context. */
+  datasetInputs: DatasetInput[];
+}

@@ -26,18 +26,24 @@ import {
 import { isWriteFailure, readNoFollow, Staging, writeKeyFile } from "./_atomic.ts";
 import { LoggedModelFolders } from "./_file_models.ts";
 import {
+  datasetId,
+  datasetInputMeta,
+  datasetMeta,
   experimentFolders,
   experimentMeta,
+  inputId,
   readExperiment,
   readRunData,
   readRunFolders,
   readRunInfo,
+  readRunInputs,
   readRunOutputs,
   runMeta,
   TRASH,
 } from "./_file_layout.ts";
 import { invalid, MlflowError, notFound } from "./errors.ts";
 import type {
+  DatasetInput,
   Experiment,
   FileInfo,
   LifecycleStage,
@@ -73,6 +79,7 @@ import {
   checkMaxResults,
   normalizeBatch,
   runTags,
+  validateDatasetInputs,
   validateExperimentId,
   validateExperimentName,
   validateKey,
@@ -374,7 +381,7 @@ export class FileStore implements TrackingStore {
       const info = readRunInfo(dir);
       const data = readRunData(dir);
       if (!info.runName && data.tags["mlflow.runName"]) info.runName = data.tags["mlflow.runName"];
-      return new Run(info, data);
+      return new Run(info, data, readRunInputs(dir));
     } catch (e) {
       if (e instanceof MlflowError) throw e;
       throw new MlflowError(
@@ -693,5 +700,34 @@ export class FileStore implements TrackingStore {
   /** The logged models a run produced. */
   getRunOutputs(runId: string): RunOutput[] {
     return readRunOutputs(this.runDir(runId));
+  }
+
+  /**
+   * Records datasets a run used: each dataset once per experiment
+   * (`<experiment>/datasets/<md5(name + digest)>/meta.yaml`), each use as a link in the run
+   * (`<run>/inputs/<md5(dataset id + run id)>/meta.yaml`) carrying its input tags.
+   */
+  logInputs(runId: string, inputs: DatasetInput[]): void {
+    validateDatasetInputs(inputs);
+    const dir = this.#activeRunDir(runId);
+    const datasets = join(dirname(dir), "datasets");
+    for (const { dataset, tags } of inputs) {
+      const id = datasetId(dataset);
+      if (!exists(join(datasets, id, "meta.yaml"))) {
+        Deno.mkdirSync(datasets, { recursive: true });
+        this.#staging.publish(join(datasets, id), (stage) => {
+          Deno.writeTextFileSync(join(stage, "meta.yaml"), datasetMeta(dataset));
+        });
+      }
+      const link = join(dir, "inputs", inputId(id, runId));
+      Deno.mkdirSync(join(dir, "inputs"), { recursive: true });
+      if (exists(link)) {
+        this.#staging.replace(join(link, "meta.yaml"), datasetInputMeta(id, tags));
+      } else {
+        this.#staging.publish(link, (stage) => {
+          Deno.writeTextFileSync(join(stage, "meta.yaml"), datasetInputMeta(id, tags));
+        });
+      }
+    }
   }
 }

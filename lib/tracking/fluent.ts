@@ -9,7 +9,7 @@
  */
 
 import { MlflowError, notFound } from "./errors.ts";
-import type { Experiment, FileInfo, Metric, RunStatus } from "./entities.ts";
+import type { Dataset, Experiment, FileInfo, Metric, RunStatus } from "./entities.ts";
 import { Run, RunList } from "./run.ts";
 import type { SearchExperimentsOptions, ViewType } from "./store.ts";
 import { activeExperiment, getStore, setActiveExperiment } from "./tracking_uri.ts";
@@ -679,6 +679,44 @@ export async function logDict(obj: unknown, artifactFile: string): Promise<void>
     }
   }
   await getStore().writeArtifact(await targetRun(), artifactFile, text);
+}
+
+/** Options of {@linkcode logInput}. */
+export interface LogInputOptions {
+  /** What the run used the dataset for (`mlflow.data.context`): `training`, `testing`, … */
+  context?: string;
+  /** More input tags. */
+  tags?: Record<string, string>;
+}
+
+/**
+ * Records that the active run used a dataset (MLflow's `log_input`), e.g. the training part of
+ * the data with `context: "training"`: MLflow's UI shows it in the runs table's Dataset column,
+ * Python's `run.inputs.dataset_inputs` reads it, and searches filter on `datasets.name`,
+ * `datasets.digest` and `datasets.context`.
+ *
+ * @example The training and test parts of a data set
+ * ```ts
+ * import { getRun, logInput, numpyDataset, setTrackingUri, withRun } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * setTrackingUri(await Deno.makeTempDir());
+ * const id = await withRun({}, async (run) => {
+ *   await logInput(numpyDataset([[0, 1], [1, 0]], [0, 1], { name: "toy-train" }), { context: "training" });
+ *   await logInput(numpyDataset([[1, 1]], [1], { name: "toy-test" }), { context: "testing" });
+ *   return run.info.runId;
+ * });
+ * const inputs = (await getRun(id)).inputs.datasetInputs;
+ * assert.deepEqual(inputs.map((i) => [i.dataset.name, i.tags["mlflow.data.context"]]).sort(), [
+ *   ["toy-test", "testing"],
+ *   ["toy-train", "training"],
+ * ]);
+ * ```
+ */
+export async function logInput(dataset: Dataset, options: LogInputOptions = {}): Promise<void> {
+  const tags: Record<string, string> = { ...options.tags };
+  if (options.context !== undefined) tags["mlflow.data.context"] = options.context;
+  await getStore().logInputs(await targetRun(), [{ dataset, tags }]);
 }
 
 // ------------------------------------------------------------------ reading

@@ -47,6 +47,7 @@ export { RestStore } from "./rest_store.ts";
 export type { RestOptions } from "./http.ts";
 export { openStore, type OpenStoreOptions } from "./store_factory.ts";
 export { isServerUri } from "./uri.ts";
+export { numpyDataset, type NumpyDatasetOptions } from "./dataset.ts";
 export { isStale, PROCESS_TAG, type RunProcess } from "./process.ts";
 export { type TidiedRun, type TidyOptions, tidyRuns } from "./tidy.ts";
 export {

@@ -11,6 +11,7 @@
 
 import { basename, dirname, join, relative } from "node:path";
 import type {
+  DatasetInput,
   Experiment,
   FileInfo,
   LifecycleStage,
@@ -45,6 +46,7 @@ import {
   type NormalizedBatch,
   runTags,
   validateArtifactPath,
+  validateDatasetInputs,
   validateExperimentId,
   validateExperimentName,
   validateKey,
@@ -506,5 +508,25 @@ export class RestStore implements TrackingStore {
     const run = await this.#getRunJson(runId);
     const outputs = ((run.outputs ?? {}) as Json).model_outputs as Json[] | undefined;
     return (outputs ?? []).map((o) => ({ modelId: String(o.model_id), step: num(o.step ?? 0) }));
+  }
+
+  /** Records datasets a run used, with their input tags (`POST /runs/log-inputs`). */
+  async logInputs(runId: string, inputs: DatasetInput[]): Promise<void> {
+    validateRunId(runId);
+    validateDatasetInputs(inputs);
+    await this.#http.call("POST", "/runs/log-inputs", {
+      run_id: runId,
+      datasets: inputs.map(({ dataset, tags }) => ({
+        tags: kvList(tags),
+        dataset: {
+          name: dataset.name,
+          digest: dataset.digest,
+          source_type: dataset.sourceType,
+          source: dataset.source,
+          ...(dataset.schema !== null ? { schema: dataset.schema } : {}),
+          ...(dataset.profile !== null ? { profile: dataset.profile } : {}),
+        },
+      })),
+    });
   }
 }

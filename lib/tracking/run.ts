@@ -9,7 +9,7 @@ import { DENO_INSPECT, type HtmlBundle, JUPYTER_DISPLAY } from "../display/jupyt
 import { formatMetric, statusText } from "../display/format.ts";
 import { runCardHtml } from "../display/run_card.ts";
 import { runsTableHtml } from "../display/runs_table.ts";
-import type { RunData, RunInfo } from "./entities.ts";
+import type { RunData, RunInfo, RunInputs } from "./entities.ts";
 import { isStale } from "./process.ts";
 
 /**
@@ -37,11 +37,14 @@ export class Run {
   readonly info: RunInfo;
   /** The run's params, latest metrics and tags. */
   readonly data: RunData;
+  /** What the run used: its datasets, each with its context. */
+  readonly inputs: RunInputs;
 
-  /** Wraps a run's info and data. */
-  constructor(info: RunInfo, data: RunData) {
+  /** Wraps a run's info, data and inputs. */
+  constructor(info: RunInfo, data: RunData, inputs: RunInputs = { datasetInputs: [] }) {
     this.info = info;
     this.data = data;
+    this.inputs = inputs;
   }
 
   /**

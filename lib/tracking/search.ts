@@ -65,6 +65,20 @@ function lookup(run: Run, type: EntityType, key: string): string | number | null
   }
 }
 
+/**
+ * The values a `datasets.<key>` clause is tried against, one per dataset input of the run (a run
+ * matches when any does, as in MLflow): the dataset's name or digest, or the input's context.
+ */
+function datasetValues(run: Run, key: string): (string | null)[] {
+  return run.inputs.datasetInputs.flatMap((input) => {
+    if (key === "context") {
+      const context = input.tags["mlflow.data.context"];
+      return context === undefined ? [] : [context];
+    }
+    return [key === "name" ? input.dataset.name : key === "digest" ? input.dataset.digest : null];
+  });
+}
+
 function compileLikes(clauses: Clause[]): Map<Clause, RegExp> {
   const likes = new Map<Clause, RegExp>();
   for (const c of clauses) {
@@ -81,7 +95,6 @@ function matchClause(
   c: Clause,
   likes: Map<Clause, RegExp>,
 ): boolean {
-  if (c.type === "dataset") return false; // runs logged here carry no dataset inputs
   if (c.comparator === "IS NULL") return lhs === null;
   if (c.comparator === "IS NOT NULL") return lhs !== null;
   if (lhs === null) return false;
@@ -134,14 +147,23 @@ function matchClause(
 export function compileFilter(filter: string): RunFilter {
   const clauses = parseFilter(filter);
   const likes = compileLikes(clauses);
-  const keys = { metrics: new Set<string>(), params: new Set<string>(), tags: new Set<string>() };
+  const keys = {
+    metrics: new Set<string>(),
+    params: new Set<string>(),
+    tags: new Set<string>(),
+    datasets: clauses.some((c) => c.type === "dataset"),
+  };
   for (const c of clauses) {
     if (c.type === "metric") keys.metrics.add(c.key);
     if (c.type === "parameter") keys.params.add(c.key);
     if (c.type === "tag") keys.tags.add(c.key);
   }
   const test = (run: Run) =>
-    clauses.every((c) => matchClause(lookup(run, c.type, c.key), c, likes));
+    clauses.every((c) =>
+      c.type === "dataset"
+        ? datasetValues(run, c.key).some((v) => matchClause(v, c, likes))
+        : matchClause(lookup(run, c.type, c.key), c, likes)
+    );
   return Object.assign(test, { empty: clauses.length === 0, keys });
 }
 
@@ -154,8 +176,8 @@ export interface RunFilter {
   (run: Run): boolean;
   /** True when the filter has no clauses. */
   empty: boolean;
-  /** The keys the clauses read, by kind. */
-  keys: { metrics: Set<string>; params: Set<string>; tags: Set<string> };
+  /** The keys the clauses read, by kind, and whether they read the run's dataset inputs. */
+  keys: { metrics: Set<string>; params: Set<string>; tags: Set<string>; datasets: boolean };
 }
 
 /** Compares strings by code point, as Python does. */

@@ -9,6 +9,7 @@
  */
 
 import type {
+  DatasetInput,
   Experiment,
   FileInfo,
   LoggedModelInfo,
@@ -243,4 +244,7 @@ export interface TrackingStore {
   logOutputs(runId: string, outputs: RunOutput[]): Awaitable<void>;
   /** The logged models a run produced. */
   getRunOutputs(runId: string): Awaitable<RunOutput[]>;
+
+  /** Records datasets a run used, each with its input tags (`mlflow.data.context`). */
+  logInputs(runId: string, inputs: DatasetInput[]): Awaitable<void>;
 }

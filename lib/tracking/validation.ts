@@ -11,6 +11,7 @@ import { printable } from "../_internal/show.ts";
 import { invalid } from "./errors.ts";
 import { generateRunName } from "./run_names.ts";
 import type { Batch, CreateRunOptions } from "./store.ts";
+import type { DatasetInput } from "./entities.ts";
 
 /** Longest metric, param or tag key MLflow accepts. */
 export const MAX_KEY_LENGTH = 250;
@@ -408,4 +409,63 @@ export function normalizeBatch(batch: Batch, now: number = Date.now()): Normaliz
     tags.push([k, limitValue("tag", k, stringifyValue("tag", k, v), MAX_TAG_VALUE_LENGTH)]);
   }
   return { params, metrics, tags };
+}
+
+const DATASET_LIMITS = { name: 500, digest: 36, source: 65535, schema: 1048575, profile: 16777215 };
+
+/**
+ * Checks dataset inputs as MLflow does (`_validate_dataset_inputs`): name, digest, source type
+ * and source present, each within MLflow's sizes, input tag keys up to 255 and values up to 500
+ * characters; the first problem is named.
+ *
+ * @example
+ * ```ts
+ * import { validateDatasetInputs } from "./validation.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const dataset = { name: "seed-train", digest: "929378ba", sourceType: "code", source: "{}",
+ *   schema: null, profile: null };
+ * validateDatasetInputs([{ dataset, tags: { "mlflow.data.context": "training" } }]);
+ * assert.throws(() => validateDatasetInputs([{ dataset: { ...dataset, digest: "x".repeat(37) }, tags: {} }]),
+ *   /digest of dataset 'seed-train' has 37 characters, more than 36/);
+ * ```
+ */
+export function validateDatasetInputs(inputs: readonly DatasetInput[]): void {
+  if (!Array.isArray(inputs)) throw invalid("Dataset inputs must be a list");
+  for (const input of inputs) {
+    const d = input?.dataset as unknown as Record<string, unknown> | undefined;
+    if (!d || typeof d !== "object") throw invalid("Dataset cannot be missing");
+    const name = typeof d.name === "string" ? d.name : "";
+    for (const field of ["name", "digest", "sourceType", "source"] as const) {
+      if (typeof d[field] !== "string") {
+        throw invalid(`Dataset ${field} cannot be missing (dataset '${printable(name)}')`);
+      }
+    }
+    for (const [field, limit] of Object.entries(DATASET_LIMITS)) {
+      const value = d[field];
+      if (value === null || value === undefined) continue;
+      if (typeof value !== "string") {
+        throw invalid(`Dataset ${field} must be text (dataset '${printable(name)}')`);
+      }
+      if (value.length > limit) {
+        throw invalid(
+          `The ${field} of dataset '${
+            printable(name)
+          }' has ${value.length} characters, more than ` +
+            `${limit}`,
+        );
+      }
+    }
+    for (const [key, value] of Object.entries(input.tags ?? {})) {
+      if (typeof value !== "string") {
+        throw invalid(`Input tag '${printable(key)}' needs a text value`);
+      }
+      if (key.length > 255) {
+        throw invalid(`Input tag key '${key.slice(0, 40)}…' is over 255 characters`);
+      }
+      if (value.length > 500) {
+        throw invalid(`Input tag '${printable(key)}' has a value over 500 characters`);
+      }
+    }
+  }
 }
