@@ -4,7 +4,13 @@
 // server store against a real `mlflow server`.
 
 import assert from "node:assert/strict";
-import { FileStore, MlflowError, RestStore, type TrackingStore } from "../../lib/tracking/mod.ts";
+import {
+  FileStore,
+  MlflowError,
+  numpyDataset,
+  RestStore,
+  type TrackingStore,
+} from "../../lib/tracking/mod.ts";
 import { runPythonScript } from "../../harness/python.ts";
 import { startTrackingServer } from "../../harness/mlflow_server.ts";
 import { pyScript } from "../py/scripts.ts";
@@ -65,6 +71,17 @@ async function scenario(store: TrackingStore) {
 
   await store.logOutputs(runId, [{ modelId: model.modelId, step: 3 }]);
   assert.deepEqual(await store.getRunOutputs(runId), [{ modelId: model.modelId, step: 3 }]);
+
+  // Dataset inputs, read back with the run.
+  const dataset = numpyDataset([[1, 2], [3, 4]], [0, 1], { name: "toy", source: {} });
+  await store.logInputs(runId, [{ dataset, tags: { "mlflow.data.context": "training" } }]);
+  const { datasetInputs } = (await store.getRun(runId)).inputs;
+  assert.deepEqual(datasetInputs, [{ dataset, tags: { "mlflow.data.context": "training" } }]);
+  await assert.rejects(
+    async () =>
+      await store.logInputs(runId, [{ dataset: { ...dataset, digest: "d".repeat(37) }, tags: {} }]),
+    /digest of dataset 'toy'/,
+  );
 
   // Refusals shared by both stores, before anything is written or sent.
   await assert.rejects(
