@@ -218,7 +218,7 @@ Deno.test("a run deleted by another process: endRun lets it go and says why", as
   const next = await ml.withRun({ runName: "next" }, (r) => r.info.runId);
   assert.equal((await ml.getRun(next)).info.status, "FINISHED");
   // withRun keeps the callback's error when the run cannot be ended either.
-  const failing = ml.withRun({}, async (r) => {
+  const failing = ml.withRun({}, (r) => {
     new FileStore(root).setRunLifecycle(r.info.runId, "deleted");
     throw new Error("the cell's own error");
   });
