@@ -20,6 +20,12 @@ export interface AugmentedGenerator {
 }
 
 /**
+ * The state behind each `RandomState`, for the data generators' inner loops (which draw tens of
+ * thousands of numbers and skip the public methods' argument handling).
+ */
+export const generatorOf: WeakMap<object, AugmentedGenerator> = new WeakMap();
+
+/**
  * A standard normal deviate by the Marsaglia polar method, as NumPy's `legacy_gauss`: draw
  * x1 = 2u − 1 and x2 = 2v − 1 until 0 < r² = x1² + x2² < 1, then f = √(−2·ln r² / r²); return
  * f·x2 and keep f·x1 for the next call. The logarithm is glibc's, bit for bit.

@@ -8,6 +8,7 @@ import { show } from "../_internal/show.ts";
 import { Mt19937, MT19937_STATE_WORDS, type Mt19937Seed } from "./_mt19937.ts";
 import {
   type AugmentedGenerator,
+  generatorOf,
   legacyGauss,
   maskedInterval,
   shuffleInPlace,
@@ -108,6 +109,7 @@ export class RandomState {
   constructor(seed?: Mt19937Seed) {
     checkSeed(seed);
     this.#state = { mt: new Mt19937(seed), hasGauss: false, gauss: 0 };
+    generatorOf.set(this, this.#state);
   }
 
   /**
@@ -126,7 +128,9 @@ export class RandomState {
    */
   seed(seed?: Mt19937Seed): void {
     checkSeed(seed);
-    this.#state = { mt: new Mt19937(seed), hasGauss: false, gauss: 0 };
+    this.#state.mt = new Mt19937(seed);
+    this.#state.hasGauss = false;
+    this.#state.gauss = 0;
   }
 
   /**
@@ -465,7 +469,9 @@ function range(n: number, what: string): number[] {
       `Cannot ${WHAT} (${what}): n must be a non-negative integer, current value is ${show(n)}`,
     );
   }
-  return Array.from({ length: n }, (_, i) => i);
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; i++) out[i] = i;
+  return out;
 }
 
 /** The number of entries of a shape. */
