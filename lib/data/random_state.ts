@@ -102,6 +102,8 @@ export class RandomState {
   #state: AugmentedGenerator;
 
   /**
+   * A generator seeded as `numpy.random.RandomState(seed)`.
+   *
    * @param seed an integer in [0, 2³² − 1] or a non-empty array of them, as NumPy takes;
    * `undefined` seeds from the platform's entropy
    * @throws {RangeError} when the seed is out of range or not an integer
@@ -229,8 +231,11 @@ export class RandomState {
    * ```
    */
   rand(): number;
+  /** A vector of `d0` uniform doubles in [0, 1). */
   rand(d0: number): number[];
+  /** A `d0` × `d1` matrix of uniform doubles in [0, 1). */
   rand(d0: number, d1: number): number[][];
+  /** Uniform doubles in [0, 1) of shape `dims`. */
   rand(...dims: number[]): number | NestedNumbers;
   rand(...dims: number[]): number | NestedNumbers {
     return this.randomSample(dims.length === 0 ? undefined : dims);
@@ -297,8 +302,11 @@ export class RandomState {
    * ```
    */
   randn(): number;
+  /** A vector of `d0` standard normal deviates. */
   randn(d0: number): number[];
+  /** A `d0` × `d1` matrix of standard normal deviates. */
   randn(d0: number, d1: number): number[][];
+  /** Standard normal deviates of shape `dims`. */
   randn(...dims: number[]): number | NestedNumbers;
   randn(...dims: number[]): number | NestedNumbers {
     return this.standardNormal(dims.length === 0 ? undefined : dims);
@@ -402,6 +410,7 @@ export class RandomState {
    * @throws {RangeError} when n is not a non-negative integer
    */
   permutation(n: number): number[];
+  /** A shuffled copy of `items`. */
   permutation<T>(items: readonly T[]): T[];
   permutation<T>(itemsOrN: number | readonly T[]): (T | number)[] {
     const items: (T | number)[] = typeof itemsOrN === "number"
@@ -433,8 +442,11 @@ export class RandomState {
    * replacement, or invalid probabilities
    */
   choice(n: number, size?: undefined, options?: ChoiceOptions): number;
+  /** `size` random integers in [0, n). */
   choice(n: number, size: Size, options?: ChoiceOptions): number[];
+  /** One random item of `items`. */
   choice<T>(items: readonly T[], size?: undefined, options?: ChoiceOptions): T;
+  /** `size` random items of `items`. */
   choice<T>(items: readonly T[], size: Size, options?: ChoiceOptions): T[];
   choice<T>(
     itemsOrN: number | readonly T[],
