@@ -1,6 +1,8 @@
 /**
- * Seeded random draws for the data generators: uniform, normal, integer and permutation, on top
- * of npm `random-js`'s Mersenne Twister (MT19937). Not part of the public API.
+ * Seeded random draws for tests that need some reproducible numbers and no particular stream:
+ * uniform, normal, integer and permutation, on top of npm `random-js`'s Mersenne Twister
+ * (MT19937). The data generators draw from `RandomState` (random_state.ts) instead, which reproduces
+ * NumPy's stream. Not part of the public API.
  *
  * @module
  */
@@ -12,7 +14,7 @@ import {
   shuffle,
 } from "npm:random-js@2.1.0";
 
-/** The draws the generators need. */
+/** The draws the tests need. */
 export interface RandomSource {
   /** A uniform deviate in [0, 1) with 53 random bits. */
   uniform(): number;
@@ -24,20 +26,6 @@ export interface RandomSource {
   shuffle<T>(array: T[]): T[];
   /** A random permutation of 0, 1, …, n − 1. */
   permutation(n: number): number[];
-}
-
-/**
- * Checks a `randomState`: an integer in [0, 2³² − 1], as NumPy's `RandomState` seeds are.
- *
- * @param what the operation, for the error message ("make classification")
- */
-export function checkRandomState(what: string, randomState: number | undefined): void {
-  if (randomState === undefined) return;
-  if (!Number.isInteger(randomState) || randomState < 0 || randomState > 0xffffffff) {
-    throw new RangeError(
-      `Cannot ${what}: randomState must be an integer in [0, 4294967295], current value is ${randomState}`,
-    );
-  }
 }
 
 /**

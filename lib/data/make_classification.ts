@@ -6,7 +6,11 @@
 
 import { checkFinite, checkInteger } from "../_internal/checks.ts";
 import { show } from "../_internal/show.ts";
-import { checkRandomState, createRandomSource, type RandomSource } from "./_random.ts";
+import { rowTimesMatrix, splitMatrix } from "./_blas.ts";
+import { generatorOf, legacyGauss } from "./_legacy_distributions.ts";
+import { resolveRandomState } from "./_random_state_option.ts";
+import { sampleWithoutReplacement } from "./_sample_without_replacement.ts";
+import type { RandomState } from "./random_state.ts";
 
 /** Options for {@linkcode makeClassification}; names follow scikit-learn's in camelCase. */
 export interface MakeClassificationOptions {
@@ -92,10 +96,12 @@ export interface MakeClassificationOptions {
    */
   shuffle?: boolean;
   /**
-   * Seed (an integer in [0, 2³² − 1]) for a reproducible data set; `undefined` seeds from entropy.
+   * An integer seed in [0, 2³² − 1] (scikit-learn's `random_state=<int>`: the same data as
+   * scikit-learn's for the same options), a {@linkcode RandomState} to draw from, or `undefined`
+   * to seed from entropy.
    * @default {undefined}
    */
-  randomState?: number;
+  randomState?: number | RandomState;
 }
 
 /** Rows and labels of a classification data set. */
@@ -124,9 +130,15 @@ const WHAT = "make classification";
  *
  * Rows are divided among clusters as scikit-learn does: cluster k (class k mod nClasses) gets
  * ⌊nSamples · weight / nClustersPerClass⌋ rows and the rows left over go to clusters 0, 1, 2, …
- * in turn. The randomness comes from npm `random-js`'s Mersenne Twister (MT19937) seeded with
- * `randomState`, with normal deviates from the Marsaglia polar method; the result is therefore
- * statistically equivalent to scikit-learn's, not identical to NumPy's numbers.
+ * in turn.
+ *
+ * The result is scikit-learn's: every draw comes from {@linkcode RandomState} (NumPy's legacy
+ * generator) in scikit-learn's order — hypercube vertices by `sample_without_replacement`, the
+ * informative normals, each cluster's covariance matrix, the redundant coefficients, the repeated
+ * columns, the noise, the label flips, shift and scale, then the row and column shuffles — so
+ * labels are identical and features equal scikit-learn's to the last bit but for products NumPy
+ * hands to `dgemv` (clusters of one row, a single redundant feature), which agree within a few
+ * ulps.
  *
  * Costs O(nSamples · (nInformative² + nFeatures)) time.
  *
@@ -209,7 +221,6 @@ export function makeClassification(options: MakeClassificationOptions = {}): Cla
       `Cannot ${WHAT}: shuffle must be a boolean, current value is ${show(shuffle)}`,
     );
   }
-  checkRandomState(WHAT, randomState);
   const nUseful = nInformative + nRedundant + nRepeated;
   if (nUseful > nFeatures) {
     throw new RangeError(
@@ -229,7 +240,8 @@ export function makeClassification(options: MakeClassificationOptions = {}): Cla
   const shiftFor = featureValues("shift", shift, nFeatures, false);
   const scaleFor = featureValues("scale", scale, nFeatures, true);
 
-  const rng = createRandomSource(randomState);
+  const rs = resolveRandomState(WHAT, randomState);
+  const generator = generatorOf.get(rs)!;
   const nRandom = nFeatures - nUseful;
 
   // Rows per cluster: the floor of each cluster's share, then the leftovers in turn.
@@ -241,68 +253,54 @@ export function makeClassification(options: MakeClassificationOptions = {}): Cla
   for (let i = 0; i < nSamples - assigned; i++) clusterSizes[i % nClusters]! += 1;
 
   // Cluster centres: distinct hypercube vertices in {−classSep, +classSep}^nInformative.
-  const centroids = generateHypercube(nClusters, nInformative, rng).map((vertex) =>
-    vertex.map((bit) => bit * 2 * classSep - classSep)
+  const centroids = generateHypercube(nClusters, nInformative, rs).map((vertex) =>
+    vertex.map((bit) => bit * (2 * classSep) - classSep)
   );
   if (!hypercube) {
-    const clusterFactors = centroids.map(() => rng.uniform());
-    const axisFactors = Array.from({ length: nInformative }, () => rng.uniform());
+    const clusterFactors = rs.uniform(0, 1, nClusters);
+    const axisFactors = rs.uniform(0, 1, nInformative);
     for (let k = 0; k < nClusters; k++) {
+      const centroid = centroids[k]!;
       for (let j = 0; j < nInformative; j++) {
-        centroids[k]![j]! *= clusterFactors[k]! * axisFactors[j]!;
+        centroid[j] = centroid[j]! * clusterFactors[k]! * axisFactors[j]!;
       }
     }
   }
 
-  const X: number[][] = Array.from(
-    { length: nSamples },
-    () => new Array<number>(nFeatures).fill(0),
-  );
-  const y: number[] = new Array<number>(nSamples).fill(0);
-
   // Informative features: standard normal, then per cluster a random linear map and a shift.
-  for (const row of X) {
-    for (let j = 0; j < nInformative; j++) row[j] = rng.normal();
+  const X: number[][] = new Array(nSamples);
+  for (let i = 0; i < nSamples; i++) {
+    const row = new Array<number>(nFeatures);
+    for (let j = 0; j < nInformative; j++) row[j] = legacyGauss(generator);
+    X[i] = row;
   }
+  const y: number[] = new Array<number>(nSamples).fill(0);
+  const mixed = new Array<number>(nInformative);
   let start = 0;
   for (let k = 0; k < nClusters; k++) {
     const stop = start + clusterSizes[k]!;
-    const A = uniformMatrix(nInformative, nInformative, rng);
+    const A = splitMatrix(uniformMatrix(nInformative, nInformative, rs));
     const centroid = centroids[k]!;
-    const mixed = new Array<number>(nInformative);
     for (let i = start; i < stop; i++) {
       const row = X[i]!;
       y[i] = k % nClasses;
-      for (let j = 0; j < nInformative; j++) {
-        let value = 0;
-        for (let m = 0; m < nInformative; m++) value += row[m]! * A[m]![j]!;
-        mixed[j] = value + centroid[j]!;
-      }
-      for (let j = 0; j < nInformative; j++) row[j] = mixed[j]!;
+      rowTimesMatrix(row, A, mixed, 0);
+      for (let j = 0; j < nInformative; j++) row[j] = mixed[j]! + centroid[j]!;
     }
     start = stop;
   }
 
   // Redundant features: random linear combinations of the informative ones.
   if (nRedundant > 0) {
-    const B = uniformMatrix(nInformative, nRedundant, rng);
-    for (const row of X) {
-      for (let r = 0; r < nRedundant; r++) {
-        let value = 0;
-        for (let m = 0; m < nInformative; m++) value += row[m]! * B[m]![r]!;
-        row[nInformative + r] = value;
-      }
-    }
+    const B = splitMatrix(uniformMatrix(nInformative, nRedundant, rs));
+    for (const row of X) rowTimesMatrix(row, B, row, nInformative);
   }
 
   // Repeated features: copies of informative or redundant columns, picked with replacement
   // (the first and last candidates half as often, as scikit-learn's rounding does).
   const n = nInformative + nRedundant;
   if (nRepeated > 0) {
-    const sources = Array.from(
-      { length: nRepeated },
-      () => Math.trunc((n - 1) * rng.uniform() + 0.5),
-    );
+    const sources = rs.uniform(0, 1, nRepeated).map((u) => Math.trunc((n - 1) * u + 0.5));
     for (const row of X) {
       for (let r = 0; r < nRepeated; r++) row[n + r] = row[sources[r]!]!;
     }
@@ -310,30 +308,37 @@ export function makeClassification(options: MakeClassificationOptions = {}): Cla
 
   // Noise features.
   for (const row of X) {
-    for (let j = nFeatures - nRandom; j < nFeatures; j++) row[j] = rng.normal();
+    for (let j = nFeatures - nRandom; j < nFeatures; j++) row[j] = legacyGauss(generator);
   }
 
   // Label noise: a fraction flipY of rows get a uniformly random class.
   const flipped: number[] = [];
   for (let i = 0; i < nSamples; i++) {
-    if (rng.uniform() < flipY) flipped.push(i);
+    if (generator.mt.nextDouble() < flipY) flipped.push(i);
   }
-  for (const i of flipped) y[i] = rng.integer(0, nClasses - 1);
+  const newLabels = rs.randint(0, nClasses, flipped.length);
+  flipped.forEach((i, f) => (y[i] = newLabels[f]!));
 
   // Shift, then scale.
-  const shifts = shiftFor(() => (2 * rng.uniform() - 1) * classSep);
-  const scales = scaleFor(() => 1 + 100 * rng.uniform());
+  const shifts = shiftFor(() => (2 * rs.randomSample() - 1) * classSep);
+  const scales = scaleFor(() => 1 + 100 * rs.randomSample());
   for (const row of X) {
     for (let j = 0; j < nFeatures; j++) row[j] = (row[j]! + shifts[j]!) * scales[j]!;
   }
 
   if (!shuffle) return { X, y };
-  const rowOrder = rng.permutation(nSamples);
-  const columnOrder = rng.permutation(nFeatures);
-  return {
-    X: rowOrder.map((i) => columnOrder.map((j) => X[i]![j]!)),
-    y: rowOrder.map((i) => y[i]!),
-  };
+  const rowOrder = rs.permutation(nSamples);
+  const columnOrder = rs.permutation(nFeatures);
+  const shuffledX: number[][] = new Array(nSamples);
+  const shuffledY: number[] = new Array(nSamples);
+  for (let i = 0; i < nSamples; i++) {
+    const source = X[rowOrder[i]!]!;
+    const row = new Array<number>(nFeatures);
+    for (let j = 0; j < nFeatures; j++) row[j] = source[columnOrder[j]!]!;
+    shuffledX[i] = row;
+    shuffledY[i] = y[rowOrder[i]!]!;
+  }
+  return { X: shuffledX, y: shuffledY };
 }
 
 /** Validates `weights` and returns one weight per class. */
@@ -407,54 +412,28 @@ function featureValues(
   return () => [...value];
 }
 
-/** A rows × columns matrix of uniform deviates in [−1, 1). */
-function uniformMatrix(rows: number, columns: number, rng: RandomSource): number[][] {
+/** A rows × columns matrix of uniform deviates in [−1, 1): NumPy's `2 * uniform(size) - 1`. */
+function uniformMatrix(rows: number, columns: number, rs: RandomState): number[][] {
   return Array.from(
     { length: rows },
-    () => Array.from({ length: columns }, () => 2 * rng.uniform() - 1),
+    () => Array.from({ length: columns }, () => 2 * rs.randomSample() - 1),
   );
 }
 
 /**
- * `count` distinct random vertices of the unit hypercube {0, 1}^dimensions, in random order.
- * Beyond 30 dimensions the leading coordinates are independent random bits and only the last 30
- * are kept distinct, as scikit-learn's `_generate_hypercube` does.
+ * `count` distinct random vertices of the unit hypercube {0, 1}^dimensions, as scikit-learn's
+ * `_generate_hypercube`: the codes of `sampleWithoutReplacement(2^dimensions, count)` written in
+ * binary, most significant bit first. Beyond 30 dimensions the leading dimensions − 30
+ * coordinates are random bits (`randint(2)`, drawn first) and only the last 30 are kept distinct.
  */
-function generateHypercube(count: number, dimensions: number, rng: RandomSource): number[][] {
+function generateHypercube(count: number, dimensions: number, rs: RandomState): number[][] {
   if (dimensions > 30) {
-    const tails = generateHypercube(count, 30, rng);
-    return tails.map((tail) => [
-      ...Array.from({ length: dimensions - 30 }, () => rng.integer(0, 1)),
-      ...tail,
-    ]);
+    const leading = rs.randint(0, 2, [count, dimensions - 30]);
+    const tails = generateHypercube(count, 30, rs);
+    return tails.map((tail, i) => [...leading[i]!, ...tail]);
   }
-  const population = 2 ** dimensions;
-  const picked = sampleWithoutReplacement(population, count, rng);
+  const picked = sampleWithoutReplacement(2 ** dimensions, count, rs);
   return picked.map((code) =>
     Array.from({ length: dimensions }, (_, j) => Math.floor(code / 2 ** (dimensions - 1 - j)) % 2)
   );
-}
-
-/** `count` distinct integers from [0, population), uniformly at random, in random order. */
-function sampleWithoutReplacement(population: number, count: number, rng: RandomSource): number[] {
-  if (4 * count >= population) {
-    // A partial Fisher–Yates shuffle of the whole (small) population.
-    const pool = Array.from({ length: population }, (_, i) => i);
-    for (let i = 0; i < count; i++) {
-      const j = rng.integer(i, population - 1);
-      [pool[i], pool[j]] = [pool[j]!, pool[i]!];
-    }
-    return pool.slice(0, count);
-  }
-  // Few draws from a large population: redraw on collision.
-  const seen = new Set<number>();
-  const picked: number[] = [];
-  while (picked.length < count) {
-    const code = rng.integer(0, population - 1);
-    if (!seen.has(code)) {
-      seen.add(code);
-      picked.push(code);
-    }
-  }
-  return picked;
 }

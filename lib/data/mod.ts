@@ -1,6 +1,8 @@
 /**
- * Data for experiments: scikit-learn's `make_classification` generator, its `train_test_split`,
- * and the original project's seed data set.
+ * Data for experiments, exactly as NumPy and scikit-learn make it: NumPy's legacy generator
+ * (`RandomState`), scikit-learn's `make_classification`, `make_blobs`, `make_moons`,
+ * `make_circles` and `train_test_split` drawing from it in scikit-learn's order, and the original
+ * project's seed data set (its very rows and split).
  *
  * @example Generate, split and check the class balance
  * ```ts
@@ -28,5 +30,18 @@ export {
   trainTestSplit,
   type TrainTestSplitOptions,
 } from "./train_test_split.ts";
+export { type BlobsData, makeBlobs, type MakeBlobsOptions } from "./make_blobs.ts";
+export { makeMoons, type MakeMoonsOptions } from "./make_moons.ts";
+export { makeCircles, type MakeCirclesOptions } from "./make_circles.ts";
+export type { TwoClassData } from "./_two_rings.ts";
+export {
+  type ChoiceOptions,
+  type NestedNumbers,
+  RandomState,
+  type RandomStateState,
+  type Size,
+  type Sized,
+} from "./random_state.ts";
+export type { Mt19937Seed } from "./_mt19937.ts";
 export { type SeedDataset, seedDataset } from "./seed_dataset.ts";
 export { pca, type PcaOptions, type PcaResult } from "./pca.ts";

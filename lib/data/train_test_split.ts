@@ -7,7 +7,8 @@
 
 import { type Label, uniqueLabels } from "../_internal/checks.ts";
 import { show } from "../_internal/show.ts";
-import { checkRandomState, createRandomSource, type RandomSource } from "./_random.ts";
+import { resolveRandomState } from "./_random_state_option.ts";
+import type { RandomState } from "./random_state.ts";
 
 /** Options for {@linkcode trainTestSplit}; names follow scikit-learn's in camelCase. */
 export interface TrainTestSplitOptions {
@@ -32,10 +33,12 @@ export interface TrainTestSplitOptions {
    */
   stratify?: readonly Label[] | null;
   /**
-   * Seed (an integer in [0, 2³² − 1]) for a reproducible split; `undefined` seeds from entropy.
+   * An integer seed in [0, 2³² − 1] (scikit-learn's `random_state=<int>`: the same split as
+   * scikit-learn's), a {@linkcode RandomState} to draw from, or `undefined` to seed from
+   * entropy.
    * @default {undefined}
    */
-  randomState?: number;
+  randomState?: number | RandomState;
   /**
    * Shuffle before splitting. Without shuffling the first rows form the training set and the
    * following ones the test set.
@@ -70,9 +73,13 @@ const WHAT = "split into train and test sets";
  * counts are scikit-learn's `_approximate_mode` allocation: each class gets the floor of its
  * proportional share, and the rows still missing go to the classes with the largest fractional
  * remainders (ties between equal remainders broken at random) — first for the training set,
- * then for the test set out of the rows left. The rows themselves are drawn with npm
- * `random-js`'s Mersenne Twister seeded by `randomState`, so which rows land where differs from
- * NumPy's.
+ * then for the test set out of the rows left.
+ *
+ * The indices are scikit-learn's: the draws come from {@linkcode RandomState} (NumPy's legacy
+ * generator) in scikit-learn's order — without stratification `ShuffleSplit`'s permutation of
+ * the rows (the test rows first); with it `StratifiedShuffleSplit`'s tie-breaking draws, a
+ * permutation of each class's rows (classes in sorted order) and permutations of the training
+ * and test rows.
  *
  * Costs O(n log n) time for stratification, O(n) otherwise. The inputs are not modified.
  *
@@ -121,7 +128,6 @@ export function trainTestSplit<R, L>(
       `Cannot ${WHAT}: shuffle must be a boolean, current value is ${show(shuffle)}`,
     );
   }
-  checkRandomState(WHAT, randomState);
   const n = X.length;
   const [nTrain, nTest] = splitSizes(n, testSize, trainSize);
 
@@ -138,10 +144,10 @@ export function trainTestSplit<R, L>(
       n,
       nTrain,
       nTest,
-      createRandomSource(randomState),
+      resolveRandomState(WHAT, randomState),
     );
   } else if (shuffle) {
-    const order = createRandomSource(randomState).permutation(n);
+    const order = resolveRandomState(WHAT, randomState).permutation(n);
     testIndices = order.slice(0, nTest);
     trainIndices = order.slice(nTest, nTest + nTrain);
   } else {
@@ -228,7 +234,7 @@ function stratifiedIndices(
   n: number,
   nTrain: number,
   nTest: number,
-  rng: RandomSource,
+  rs: RandomState,
 ): [number[], number[]] {
   const classes = uniqueLabels(WHAT, "stratify", stratify);
   if (stratify.length !== n) {
@@ -256,24 +262,25 @@ function stratifiedIndices(
       );
     }
   }
-  const trainCounts = approximateMode(counts, nTrain, rng);
-  const testCounts = approximateMode(counts.map((count, k) => count - trainCounts[k]!), nTest, rng);
+  const trainCounts = approximateMode(counts, nTrain, rs);
+  const testCounts = approximateMode(counts.map((count, k) => count - trainCounts[k]!), nTest, rs);
   const train: number[] = [];
   const test: number[] = [];
   members.forEach((rows, k) => {
-    const order = rng.permutation(rows.length).map((p) => rows[p]!);
+    const order = rs.permutation(rows.length).map((p) => rows[p]!);
     train.push(...order.slice(0, trainCounts[k]!));
     test.push(...order.slice(trainCounts[k]!, trainCounts[k]! + testCounts[k]!));
   });
-  return [rng.shuffle(train), rng.shuffle(test)];
+  return [rs.permutation(train), rs.permutation(test)];
 }
 
 /**
  * scikit-learn's `_approximate_mode`: how many of `draws` rows each class gets when drawn in
  * proportion to `counts` — the floor of each share, then one more row for the classes with the
- * largest fractional remainders, ties between equal remainders broken at random.
+ * largest fractional remainders, ties between equal remainders broken at random (the first rows
+ * of a permutation of the tied classes, as `choice(…, replace=False)` picks them).
  */
-function approximateMode(counts: readonly number[], draws: number, rng: RandomSource): number[] {
+function approximateMode(counts: readonly number[], draws: number, rs: RandomState): number[] {
   const total = counts.reduce((a, b) => a + b, 0);
   const continuous = counts.map((count) => count / total * draws);
   const floored = continuous.map(Math.floor);
@@ -284,7 +291,7 @@ function approximateMode(counts: readonly number[], draws: number, rng: RandomSo
     for (const value of values) {
       const tied = remainder.flatMap((r, k) => (r === value ? [k] : []));
       const addNow = Math.min(tied.length, needToAdd);
-      for (const k of rng.shuffle(tied).slice(0, addNow)) floored[k]! += 1;
+      for (const k of rs.permutation(tied).slice(0, addNow)) floored[k]! += 1;
       needToAdd -= addNow;
       if (needToAdd === 0) break;
     }

@@ -1,10 +1,9 @@
-// trainTestSplit against scikit-learn's train_test_split: the same set sizes, the same per-class
-// counts under stratification (compared as counts, since the rows themselves come from different
-// generators), the same rejected arguments, and no row lost or duplicated.
+// trainTestSplit against scikit-learn's train_test_split from the project's venv: the very same
+// training and test indices (stratified or not, fractions or counts, ties between classes
+// included), the same rejected arguments, and no row lost or duplicated.
 
 import assert from "node:assert/strict";
-import { trainTestSplit, type TrainTestSplitOptions } from "../../lib/data/mod.ts";
-import { createRandomSource } from "../../lib/data/_random.ts";
+import { RandomState, trainTestSplit, type TrainTestSplitOptions } from "../../lib/data/mod.ts";
 import { sklearn } from "./_sklearn.ts";
 
 interface Case {
@@ -14,6 +13,8 @@ interface Case {
   testSize?: number;
   trainSize?: number;
   stratify: boolean;
+  shuffle?: boolean;
+  randomState: number;
 }
 
 /** Labels with the given class shares, in a scrambled order. */
@@ -21,13 +22,8 @@ function labelsFor(n: number, mix: readonly number[], seed: number): number[] {
   const counts = mix.map((share) => Math.floor(share * n));
   counts[0]! += n - counts.reduce((a, b) => a + b, 0);
   const labels = counts.flatMap((count, k) => new Array<number>(count).fill(k));
-  return createRandomSource(seed).shuffle(labels);
-}
-
-function perClass(labels: readonly number[], nClasses: number): number[] {
-  const counts = new Array<number>(nClasses).fill(0);
-  for (const label of labels) counts[label]!++;
-  return counts;
+  new RandomState(seed).shuffle(labels);
+  return labels;
 }
 
 const SIZES: Pick<Case, "testSize" | "trainSize">[] = [
@@ -52,59 +48,77 @@ const MIXES = [[0.5, 0.5], [0.9, 0.1], [0.5, 0.3, 0.2], [0.2, 0.2, 0.2, 0.2, 0.2
 ]];
 const NS = [20, 37, 101, 250, 1000];
 
-const CASES: Case[] = NS.flatMap((n) =>
-  MIXES.flatMap((mix) =>
-    SIZES.flatMap((
-      sizes,
-    ) => [{ n, mix, ...sizes, stratify: true }, { n, mix, ...sizes, stratify: false }])
+const CASES: Case[] = NS.flatMap((n, a) =>
+  MIXES.flatMap((mix, b) =>
+    SIZES.flatMap((sizes, c) => {
+      const randomState = 100 * a + 10 * b + c;
+      return [
+        { n, mix, ...sizes, stratify: true, randomState },
+        { n, mix, ...sizes, stratify: false, randomState },
+        ...(c < 3 ? [{ n, mix, ...sizes, stratify: false, shuffle: false, randomState }] : []),
+      ];
+    })
   )
 );
 
-Deno.test("trainTestSplit matches scikit-learn's sizes and stratified class counts", async () => {
+Deno.test("trainTestSplit gives scikit-learn's very training and test indices", async () => {
   const input = CASES.map((c, i) => ({ ...c, y: labelsFor(c.n, c.mix, i) }));
-  // For each case, every outcome scikit-learn produces over 40 splits (ties between equal
-  // remainders are broken at random, anew for each split, so some cases have several), or the
-  // error it raises. train_test_split itself fixes the sizes.
-  const theirs = await sklearn<({ outcomes: number[][][] } | { error: string })[]>(
-    "sklearn_split_outcomes.py",
+  const theirs = await sklearn<({ train: number[]; test: number[] } | { error: string })[]>(
+    "sklearn_split_indices.py",
     input,
   );
   let compared = 0;
-  let withTies = 0;
   input.forEach((c, i) => {
     const reference = theirs[i]!;
     const options: TrainTestSplitOptions = {
       testSize: c.testSize,
       trainSize: c.trainSize,
       stratify: c.stratify ? c.y : undefined,
+      shuffle: c.shuffle,
+      randomState: c.randomState,
     };
     const label = JSON.stringify({ ...c, y: undefined });
     if ("error" in reference) {
       assert.throws(
-        () => trainTestSplit(c.y, c.y, { ...options, randomState: 0 }),
+        () => trainTestSplit(c.y, c.y, options),
         RangeError,
         `${label}: ${reference.error}`,
       );
       return;
     }
-    if (reference.outcomes.length > 1) withTies++;
-    for (const randomState of [0, 1, 2, 3, 4]) {
-      const split = trainTestSplit(c.y, c.y, { ...options, randomState });
-      const k = c.mix.length;
-      const outcome = c.stratify
-        ? [perClass(split.yTrain, k), perClass(split.yTest, k)]
-        : [[split.XTrain.length], [split.XTest.length]];
-      assert.ok(
-        reference.outcomes.some((o) => JSON.stringify(o) === JSON.stringify(outcome)),
-        `${label}: ours ${JSON.stringify(outcome)}, scikit-learn ${
-          JSON.stringify(reference.outcomes)
-        }`,
-      );
-      compared++;
-    }
+    const split = trainTestSplit(c.y, c.y, options);
+    assert.deepEqual(
+      [split.trainIndices, split.testIndices],
+      [reference.train, reference.test],
+      label,
+    );
+    compared++;
   });
-  assert.ok(compared > 1000);
-  assert.ok(withTies > 0, "expected some cases where scikit-learn breaks ties at random");
+  console.log(`${compared} splits identical to scikit-learn's`);
+  assert.ok(compared > 500);
+});
+
+Deno.test("trainTestSplit breaks ties between classes as scikit-learn does", async () => {
+  // Equal class counts leave equal remainders: _approximate_mode picks among them at random.
+  const y = [0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4];
+  const cases = Array.from({ length: 30 }, (_, seed) => ({
+    n: y.length,
+    y,
+    testSize: 7,
+    stratify: true,
+    randomState: seed,
+  }));
+  const theirs = await sklearn<{ train: number[]; test: number[] }[]>(
+    "sklearn_split_indices.py",
+    cases,
+  );
+  const outcomes = new Set<string>();
+  cases.forEach((c, i) => {
+    const split = trainTestSplit(y, y, { stratify: y, testSize: 7, randomState: c.randomState });
+    assert.deepEqual([split.trainIndices, split.testIndices], [theirs[i]!.train, theirs[i]!.test]);
+    outcomes.add(JSON.stringify(split.yTest.toSorted()));
+  });
+  assert.ok(outcomes.size > 1, "ties should be broken differently for different seeds");
 });
 
 Deno.test("trainTestSplit loses and duplicates no row, and keeps rows with their labels", () => {
