@@ -23,10 +23,11 @@ Deno.test("the demo logs runs, writes every report, and can run again", async ()
   const dir = await Deno.makeTempDir({ prefix: "demo-test-" });
   const store = join(dir, "mlruns");
   const reports = join(dir, "reports");
-  // The quick grid logs 3 runs; the notebooks log 7 more (one forest, one k-neighbours, a sweep of 5).
+  // The quick grid logs 3 runs in 2 sweeps (each a parent run); the notebooks log 8 more (one
+  // forest, one k-neighbours, a sweep of 5 under its parent).
   const first = await demo(store, reports);
-  assert.match(first, /Logged 3 runs/);
-  assert.match(first, /\n10 runs in file:\/\//);
+  assert.match(first, /Logged 3 runs in 2 sweeps/);
+  assert.match(first, /\n13 runs in file:\/\//);
   assert.match(first, /k-neighbours\s+knn-k\d+\s+n_neighbors=\d+\s+test_accuracy=0\.\d{3}/);
   assert.match(
     first,
@@ -37,11 +38,17 @@ Deno.test("the demo logs runs, writes every report, and can run again", async ()
   }
   assert.ok((await Deno.stat(join(reports, "summary", "compare_runs.html"))).isFile);
   const second = await demo(store, reports);
-  assert.match(second, /\n20 runs in file:\/\//);
+  assert.match(second, /\n26 runs in file:\/\//);
   const fs = new FileStore(store);
   const all = fs.listExperiments().flatMap((e) =>
     fs.searchRuns({ experimentIds: [e.experimentId] }).runs
   );
-  assert.equal(all.length, 20);
+  assert.equal(all.length, 26);
   assert.ok(all.every((r) => r.info.status === "FINISHED"));
+  const parents = all.filter((r) => r.data.tags["sweep.runs"] !== undefined);
+  assert.equal(parents.length, 6);
+  for (const parent of parents) {
+    const children = all.filter((r) => r.data.tags["mlflow.parentRunId"] === parent.info.runId);
+    assert.equal(children.length, Number(parent.data.tags["sweep.runs"]));
+  }
 });

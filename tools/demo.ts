@@ -37,7 +37,12 @@ const points = values.quick
   });
 const data = ml.seedDataset();
 const runs = await ml.runGrid(points, { data, label: "training grid" });
-console.log(`Logged ${runs.length} runs in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+const sweeps = new Set(runs.map((r) => r.data.tags["mlflow.parentRunId"])).size;
+console.log(
+  `Logged ${runs.length} runs in ${sweeps} sweeps in ${
+    ((performance.now() - t0) / 1000).toFixed(1)
+  } s`,
+);
 
 const reports: string[] = [];
 if (!values["no-reports"]) {

@@ -27,3 +27,4 @@ export { EXPERIMENTS, type RunOptions } from "./run_options.ts";
 export { runKNeighbors } from "./run_k_neighbors.ts";
 export { runRandomForest } from "./run_random_forest.ts";
 export { grid, type GridPoint, runGrid } from "./grid.ts";
+export { summarizeSweep, type SweepSummaryOptions } from "./sweep.ts";

@@ -35,7 +35,7 @@ export async function runKNeighbors(
   await setExperiment(options.experimentName ?? EXPERIMENTS.kNeighbors);
   const runName = options.runName ?? `knn-k${nNeighbors}`;
   const tags = { model_family: EXPERIMENTS.kNeighbors };
-  const runId = await withRun({ runName, tags }, async (run) => {
+  const runId = await withRun({ runName, tags, nested: options.nested ?? false }, async (run) => {
     const model = trainKNeighbors(data.XTrain, data.yTrain, { nNeighbors });
     await recordFit(model, data, options);
     return run.info.runId;

@@ -30,4 +30,6 @@ export interface RunOptions {
   experimentName?: string;
   /** Save the model with the run. @default true */
   logModel?: boolean;
+  /** Start the run inside the active run (a sweep's child). @default false */
+  nested?: boolean;
 }

@@ -37,7 +37,7 @@ export async function runRandomForest(
   await setExperiment(options.experimentName ?? EXPERIMENTS.randomForest);
   const runName = options.runName ?? `rf-d${maxDepth}-n${nEstimators}`;
   const tags = { model_family: EXPERIMENTS.randomForest };
-  const runId = await withRun({ runName, tags }, async (run) => {
+  const runId = await withRun({ runName, tags, nested: options.nested ?? false }, async (run) => {
     const model = trainRandomForest(data.XTrain, data.yTrain, { maxDepth, nEstimators, seed });
     await recordFit(model, data, options);
     // The whole growth curve in one batch: one point per number of trees.
