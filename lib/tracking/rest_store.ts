@@ -4,7 +4,8 @@
  * validation and errors as the file store. Requests (authentication, retries, secrets kept out
  * of messages) go through an {@linkcode HttpClient}; logging calls go through a
  * {@linkcode LogBatchQueue}, so a call's Promise resolves once the server acknowledged its
- * values; reads page through `next_page_token`.
+ * values; reads page through `next_page_token`. Answers are checked for shape (an
+ * INTERNAL_ERROR names the endpoint otherwise), and listed artifact paths for safety.
  *
  * @module
  */
@@ -22,8 +23,20 @@ import { MlflowError } from "./errors.ts";
 import { HttpClient, type RestOptions } from "./http.ts";
 import { LogBatchQueue } from "./batch_queue.ts";
 import { type ArtifactRepository, artifactRepository, walkArtifacts } from "./artifact_repo.ts";
+import { checkListedPath } from "./_listed_paths.ts";
 import { collectPages } from "./paging.ts";
-import { experimentFrom, type Json, kvList, loggedModelFrom, num, runFrom } from "./_rest_codec.ts";
+import {
+  experimentFrom,
+  idIn,
+  type Json,
+  kvList,
+  listIn,
+  loggedModelFrom,
+  num,
+  objectIn,
+  pageToken,
+  runFrom,
+} from "./_rest_codec.ts";
 import type { Run } from "./run.ts";
 import { compileExperimentFilter, compileFilter, compileOrderBy } from "./search.ts";
 import { EXPERIMENT_GRAMMAR, parseOrderBy } from "./search_grammar.ts";
@@ -104,6 +117,11 @@ export class RestStore implements TrackingStore {
     return this.#http.options.pageSize ?? fallback;
   }
 
+  /** `METHOD /endpoint on <server>`, for messages about an answer. */
+  #at(method: string, endpoint: string): string {
+    return `${method} ${endpoint} on ${this.#http.uri}`;
+  }
+
   // ---------------------------------------------------------------- experiments
 
   /** Nothing to prepare on a server. */
@@ -114,14 +132,15 @@ export class RestStore implements TrackingStore {
     validateExperimentName(name);
     for (const key of Object.keys(tags)) validateKey("tag", key);
     const j = await this.#http.call("POST", "/experiments/create", { name, tags: kvList(tags) });
-    return String(j.experiment_id);
+    return idIn(j, "experiment_id", this.#at("POST", "/experiments/create"));
   }
 
   /** The experiment with this id; throws RESOURCE_DOES_NOT_EXIST. */
   async getExperiment(id: string): Promise<Experiment> {
     validateExperimentId(id);
     const j = await this.#http.call("GET", "/experiments/get", { experiment_id: id });
-    return experimentFrom(j.experiment as Json);
+    const where = this.#at("GET", "/experiments/get");
+    return experimentFrom(objectIn(j, "experiment", where), where);
   }
 
   /** The experiment with this name (active or deleted), or null. */
@@ -131,7 +150,8 @@ export class RestStore implements TrackingStore {
       const j = await this.#http.call("GET", "/experiments/get-by-name", {
         experiment_name: name,
       });
-      return experimentFrom(j.experiment as Json);
+      const where = this.#at("GET", "/experiments/get-by-name");
+      return experimentFrom(objectIn(j, "experiment", where), where);
     } catch (e) {
       if (e instanceof MlflowError && e.code === "RESOURCE_DOES_NOT_EXIST") return null;
       throw e;
@@ -155,19 +175,26 @@ export class RestStore implements TrackingStore {
     checkMaxResults(maxResults);
     compileExperimentFilter(filter); // same errors as the file store, before any request
     for (const clause of orderBy) parseOrderBy(clause, EXPERIMENT_GRAMMAR);
-    return collectPages(async (token, wanted) => {
-      const j = await this.#http.call("POST", "/experiments/search", {
-        max_results: Math.min(this.#pageSize(PAGE), wanted),
-        filter,
-        order_by: orderBy,
-        view_type: viewType,
-        ...(token ? { page_token: token } : {}),
-      });
-      return {
-        items: ((j.experiments ?? []) as Json[]).map(experimentFrom),
-        nextPageToken: j.next_page_token as string | undefined,
-      };
-    }, maxResults);
+    const where = this.#at("POST", "/experiments/search");
+    return collectPages(
+      async (token, wanted) => {
+        const j = await this.#http.call("POST", "/experiments/search", {
+          max_results: Math.min(this.#pageSize(PAGE), wanted),
+          filter,
+          order_by: orderBy,
+          view_type: viewType,
+          ...(token ? { page_token: token } : {}),
+        });
+        return {
+          items: listIn(j, "experiments", where).map((e) =>
+            experimentFrom(e, where, "experiments.")
+          ),
+          nextPageToken: pageToken(j, where),
+        };
+      },
+      maxResults,
+      where,
+    );
   }
 
   // ---------------------------------------------------------------- runs
@@ -184,21 +211,23 @@ export class RestStore implements TrackingStore {
       start_time: startTime,
       tags: kvList(tags),
     });
-    const run = runFrom(j.run as Json);
+    const where = this.#at("POST", "/runs/create");
+    const run = runFrom(objectIn(j, "run", where), where);
     this.#artifactUris.set(run.info.runId, run.info.artifactUri);
     return run;
   }
 
   /** A run by id; throws RESOURCE_DOES_NOT_EXIST. */
   async getRun(runId: string): Promise<Run> {
-    return runFrom(await this.#getRunJson(runId));
+    return runFrom(await this.#getRunJson(runId), this.#at("GET", "/runs/get"));
   }
 
   async #getRunJson(runId: string): Promise<Json> {
     validateRunId(runId);
     const j = await this.#http.call("GET", "/runs/get", { run_id: runId });
-    const run = j.run as Json;
-    const info = (run.info ?? {}) as Json;
+    const where = this.#at("GET", "/runs/get");
+    const run = objectIn(j, "run", where);
+    const info = objectIn(run, "info", where, "run.");
     if (info.artifact_uri) this.#artifactUris.set(runId, String(info.artifact_uri));
     return run;
   }
@@ -270,23 +299,28 @@ export class RestStore implements TrackingStore {
   getMetricHistory(runId: string, key: string): Promise<Metric[]> {
     validateRunId(runId);
     validateKey("metric", key);
-    return collectPages(async (token) => {
-      const j = await this.#http.call("GET", "/metrics/get-history", {
-        run_id: runId,
-        metric_key: key,
-        max_results: this.#pageSize(HISTORY_PAGE),
-        ...(token ? { page_token: token } : {}),
-      });
-      return {
-        items: ((j.metrics ?? []) as Json[]).map((m) => ({
-          key,
-          value: num(m.value),
-          timestamp: num(m.timestamp),
-          step: num(m.step ?? 0),
-        })),
-        nextPageToken: j.next_page_token as string | undefined,
-      };
-    });
+    const where = this.#at("GET", "/metrics/get-history");
+    return collectPages(
+      async (token) => {
+        const j = await this.#http.call("GET", "/metrics/get-history", {
+          run_id: runId,
+          metric_key: key,
+          max_results: this.#pageSize(HISTORY_PAGE),
+          ...(token ? { page_token: token } : {}),
+        });
+        return {
+          items: listIn(j, "metrics", where).map((m) => ({
+            key,
+            value: num(m.value),
+            timestamp: num(m.timestamp),
+            step: num(m.step ?? 0),
+          })),
+          nextPageToken: pageToken(j, where),
+        };
+      },
+      Infinity,
+      where,
+    );
   }
 
   // ---------------------------------------------------------------- search
@@ -301,20 +335,25 @@ export class RestStore implements TrackingStore {
     for (const id of experimentIds) validateExperimentId(id);
     compileFilter(options.filter ?? "");
     compileOrderBy(options.orderBy ?? []);
-    const runs = await collectPages(async (token, wanted) => {
-      const j = await this.#http.call("POST", "/runs/search", {
-        experiment_ids: experimentIds,
-        filter: options.filter ?? "",
-        run_view_type: runViewType,
-        max_results: Math.min(this.#pageSize(PAGE), wanted),
-        order_by: options.orderBy ?? [],
-        ...(token ? { page_token: token } : {}),
-      });
-      return {
-        items: ((j.runs ?? []) as Json[]).map(runFrom),
-        nextPageToken: j.next_page_token as string | undefined,
-      };
-    }, maxResults);
+    const where = this.#at("POST", "/runs/search");
+    const runs = await collectPages(
+      async (token, wanted) => {
+        const j = await this.#http.call("POST", "/runs/search", {
+          experiment_ids: experimentIds,
+          filter: options.filter ?? "",
+          run_view_type: runViewType,
+          max_results: Math.min(this.#pageSize(PAGE), wanted),
+          order_by: options.orderBy ?? [],
+          ...(token ? { page_token: token } : {}),
+        });
+        return {
+          items: listIn(j, "runs", where).map((r) => runFrom(r, where, "runs.")),
+          nextPageToken: pageToken(j, where),
+        };
+      },
+      maxResults,
+      where,
+    );
     return { runs, skipped: [] };
   }
 
@@ -349,29 +388,38 @@ export class RestStore implements TrackingStore {
     await (await this.#runRepo(runId)).writeFile(artifactFile, content);
   }
 
-  /** One level of a run's artifacts (sorted by path), through the server's `artifacts/list`. */
+  /**
+   * One level of a run's artifacts (sorted by path), through the server's `artifacts/list`;
+   * every listed path is checked to be a safe path inside the folder asked for.
+   */
   async listArtifacts(runId: string, path?: string): Promise<FileInfo[]> {
     validateRunId(runId);
     const rel = path ? validateArtifactPath(path) : "";
-    const out = await collectPages(async (token) => {
-      const j = await this.#http.call("GET", "/artifacts/list", {
-        run_id: runId,
-        ...(rel ? { path: rel } : {}),
-        ...(token ? { page_token: token } : {}),
-      });
-      return {
-        items: ((j.files ?? []) as Json[]).map((f): FileInfo => {
-          const isDir = f.is_dir === true;
-          return {
-            path: String(f.path),
-            isDir,
-            ...(isDir ? {} : { fileSize: num(f.file_size ?? 0) }),
-          };
-        }),
-        nextPageToken: j.next_page_token as string | undefined,
-      };
-    });
-    return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    const where = this.#at("GET", "/artifacts/list");
+    const source = this.#http.scrub(`${where} (run ${runId})`);
+    const out = await collectPages(
+      async (token) => {
+        const j = await this.#http.call("GET", "/artifacts/list", {
+          run_id: runId,
+          ...(rel ? { path: rel } : {}),
+          ...(token ? { page_token: token } : {}),
+        });
+        return {
+          items: listIn(j, "files", where).map((f): FileInfo => {
+            const listed = checkListedPath(f.path, rel, source);
+            return f.is_dir === true
+              ? { path: listed, isDir: true }
+              : { path: listed, isDir: false, fileSize: num(f.file_size ?? 0) };
+          }),
+          nextPageToken: pageToken(j, where),
+        };
+      },
+      Infinity,
+      where,
+    );
+    // A listing of a file may name the file itself (some stores do): there is nothing under it.
+    return out.filter((f) => f.path !== rel)
+      .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   }
 
   /** The bytes of one artifact file of a run. */
@@ -424,7 +472,8 @@ export class RestStore implements TrackingStore {
       params: kvList(options.params ?? {}),
       tags: kvList(options.tags ?? {}),
     });
-    return this.#remember(loggedModelFrom(j.model as Json));
+    const where = this.#at("POST", "/logged-models");
+    return this.#remember(loggedModelFrom(objectIn(j, "model", where), where));
   }
 
   #remember(model: LoggedModelInfo): LoggedModelInfo {
@@ -445,7 +494,8 @@ export class RestStore implements TrackingStore {
   async getLoggedModel(modelId: string): Promise<LoggedModelInfo> {
     validateModelId(modelId);
     const j = await this.#http.call("GET", `/logged-models/${modelId}`);
-    return this.#remember(loggedModelFrom(j.model as Json));
+    const where = this.#at("GET", `/logged-models/${modelId}`);
+    return this.#remember(loggedModelFrom(objectIn(j, "model", where), where));
   }
 
   /** The logged models of some experiments, paging through the server's answers. */
@@ -453,17 +503,22 @@ export class RestStore implements TrackingStore {
     const { experimentIds, maxResults = 1000 } = options;
     checkMaxResults(maxResults);
     for (const id of experimentIds) validateExperimentId(id);
-    return collectPages(async (token, wanted) => {
-      const j = await this.#http.call("POST", "/logged-models/search", {
-        experiment_ids: experimentIds,
-        max_results: Math.min(this.#pageSize(PAGE), wanted),
-        ...(token ? { page_token: token } : {}),
-      });
-      return {
-        items: ((j.models ?? []) as Json[]).map(loggedModelFrom),
-        nextPageToken: j.next_page_token as string | undefined,
-      };
-    }, maxResults);
+    const where = this.#at("POST", "/logged-models/search");
+    return collectPages(
+      async (token, wanted) => {
+        const j = await this.#http.call("POST", "/logged-models/search", {
+          experiment_ids: experimentIds,
+          max_results: Math.min(this.#pageSize(PAGE), wanted),
+          ...(token ? { page_token: token } : {}),
+        });
+        return {
+          items: listIn(j, "models", where).map((m) => loggedModelFrom(m, where, "models.")),
+          nextPageToken: pageToken(j, where),
+        };
+      },
+      maxResults,
+      where,
+    );
   }
 
   async #modelRepo(modelId: string): Promise<ArtifactRepository> {
@@ -504,7 +559,11 @@ export class RestStore implements TrackingStore {
   /** The logged-model outputs of a run (`run.outputs.model_outputs`). */
   async getRunOutputs(runId: string): Promise<RunOutput[]> {
     const run = await this.#getRunJson(runId);
-    const outputs = ((run.outputs ?? {}) as Json).model_outputs as Json[] | undefined;
-    return (outputs ?? []).map((o) => ({ modelId: String(o.model_id), step: num(o.step ?? 0) }));
+    const where = this.#at("GET", "/runs/get");
+    const outputs = run.outputs === undefined ? {} : objectIn(run, "outputs", where, "run.");
+    return listIn(outputs, "model_outputs", where, "run.outputs.").map((o) => ({
+      modelId: idIn(o, "model_id", where, "run.outputs.model_outputs."),
+      step: num(o.step ?? 0),
+    }));
   }
 }
