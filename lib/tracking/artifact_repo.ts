@@ -11,7 +11,9 @@ import { basename, dirname, isAbsolute, join, relative } from "node:path";
 import { exists, walkFiles } from "../_internal/fs.ts";
 import type { FileInfo } from "./entities.ts";
 import { invalid, MlflowError, notFound } from "./errors.ts";
-import type { HttpClient } from "./http.ts";
+import type { HttpClient, RequestBody } from "./http.ts";
+import { checkListedPath } from "./_listed_paths.ts";
+import { listIn } from "./_rest_codec.ts";
 import type { Staging } from "./_atomic.ts";
 import type { Awaitable } from "./store.ts";
 import { uriToPath } from "./uri.ts";
@@ -293,9 +295,10 @@ function encodePath(rel: string): string {
 
 /**
  * Artifacts behind a tracking server's artifact proxy (`/api/2.0/mlflow-artifacts/artifacts/…`),
- * or any URL that takes PUT and GET of files.
+ * or any URL that takes PUT and GET of files; every name the proxy lists is checked before it is
+ * used.
  *
- * @example
+ * @example Against a server (needs one running)
  * ```ts ignore
  * import { HttpArtifactRepository } from "./artifact_repo.ts";
  * import { HttpClient } from "./http.ts";
@@ -326,21 +329,27 @@ export class HttpArtifactRepository extends ArtifactRepository {
     return this.#url;
   }
 
-  /** Uploads one file. */
+  #fileUrl(rel: string): string {
+    return `${this.#url}/${encodePath(rel)}`;
+  }
+
+  /** Uploads one file from memory. */
   protected override async write(rel: string, content: string | Uint8Array): Promise<void> {
     const bytes = typeof content === "string" ? new TextEncoder().encode(content) : content;
-    const res = await this.#http.request(
-      "PUT",
-      `${this.#url}/${encodePath(rel)}`,
-      bytes,
-      "application/octet-stream",
-    );
-    await res.body?.cancel();
+    await this.#put(rel, bytes);
+  }
+
+  async #put(rel: string, body: RequestBody): Promise<void> {
+    await this.#http.request("PUT", this.#fileUrl(rel), {
+      body,
+      contentType: "application/octet-stream",
+      read: async (res) => void await res.body?.cancel(),
+    });
   }
 
   /** Uploads a local file to `rel`. */
   protected override async copyFile(localPath: string, rel: string): Promise<void> {
-    await this.write(rel, await Deno.readFile(localPath));
+    await this.#put(rel, await Deno.readFile(localPath));
   }
 
   /** Uploads a local folder's files under `rel`, four at a time. */
@@ -358,25 +367,26 @@ export class HttpArtifactRepository extends ArtifactRepository {
 
   /** Downloads one file. */
   protected override async read(rel: string): Promise<Uint8Array> {
-    const res = await this.#http.request("GET", `${this.#url}/${encodePath(rel)}`);
-    return new Uint8Array(await res.arrayBuffer());
+    return await this.#http.request("GET", this.#fileUrl(rel));
   }
 
-  /** One level of a folder, through the artifact proxy's listing. */
+  /** One level of a folder, through the artifact proxy's listing, each name checked. */
   protected override async listFolder(rel: string): Promise<FileInfo[]> {
     if (this.#proxyPath === null) {
       throw invalid(`Cannot list artifacts at ${this.#url}: only the server's proxy lists them`);
     }
     const path = [this.#proxyPath, rel].filter((p) => p !== "").join("/");
-    const res = await this.#http.request(
+    const where = `GET /api/2.0/mlflow-artifacts/artifacts?path=${path} on ${this.#http.uri}`;
+    const text = await this.#http.request(
       "GET",
       `${this.#http.uri}/api/2.0/mlflow-artifacts/artifacts?path=${encodeURIComponent(path)}`,
+      { read: (res) => res.text() },
     );
-    const j = await res.json() as {
-      files?: { path: string; is_dir?: boolean; file_size?: unknown }[];
-    };
-    return (j.files ?? []).map((f): FileInfo => {
-      const p = rel ? `${rel}/${basename(f.path)}` : basename(f.path);
+    const source = this.#http.scrub(`${where} (${this.owner})`);
+    return listIn(this.#http.parseJson(where, text), "files", where).map((f): FileInfo => {
+      // The proxy lists names; a path is accepted when it is safe, and its last part used.
+      const name = basename(checkListedPath(f.path, "", source));
+      const p = checkListedPath(rel ? `${rel}/${name}` : name, rel, source);
       return f.is_dir === true
         ? { path: p, isDir: true }
         : { path: p, isDir: false, fileSize: Number(f.file_size ?? 0) };
