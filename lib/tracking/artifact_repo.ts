@@ -295,8 +295,9 @@ function encodePath(rel: string): string {
 
 /**
  * Artifacts behind a tracking server's artifact proxy (`/api/2.0/mlflow-artifacts/artifacts/…`),
- * or any URL that takes PUT and GET of files; every name the proxy lists is checked before it is
- * used.
+ * or any URL that takes PUT and GET of files. Files are streamed both ways, never held whole in
+ * memory (but by {@linkcode ArtifactRepository.readFile}); every name the proxy lists is checked
+ * before it is used.
  *
  * @example Against a server (needs one running)
  * ```ts ignore
@@ -306,6 +307,7 @@ function encodePath(rel: string): string {
  * const http = new HttpClient("http://127.0.0.1:5000");
  * const repo = new HttpArtifactRepository(http, `${http.uri}/api/2.0/mlflow-artifacts/artifacts/1/x`, "1/x");
  * await repo.writeFile("a.txt", "hello");
+ * await repo.download("a.txt", "/tmp/a.txt");
  * ```
  */
 export class HttpArtifactRepository extends ArtifactRepository {
@@ -333,6 +335,18 @@ export class HttpArtifactRepository extends ArtifactRepository {
     return `${this.#url}/${encodePath(rel)}`;
   }
 
+  /** Runs `fn`, turning a 404 into RESOURCE_DOES_NOT_EXIST naming the owner and the file. */
+  async #named<T>(rel: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      if (e instanceof MlflowError && e.code === "RESOURCE_DOES_NOT_EXIST") {
+        throw notFound(`${this.owner} has no artifact file '${rel}' on ${this.#http.uri}`);
+      }
+      throw e;
+    }
+  }
+
   /** Uploads one file from memory. */
   protected override async write(rel: string, content: string | Uint8Array): Promise<void> {
     const bytes = typeof content === "string" ? new TextEncoder().encode(content) : content;
@@ -347,9 +361,20 @@ export class HttpArtifactRepository extends ArtifactRepository {
     });
   }
 
-  /** Uploads a local file to `rel`. */
+  /**
+   * Uploads the file `artifactFile` from the stream `open` returns, without holding it in
+   * memory; `open` is called again for each attempt.
+   */
+  async upload(
+    artifactFile: string,
+    open: () => Promise<ReadableStream<Uint8Array>>,
+  ): Promise<void> {
+    await this.#put(validateArtifactFile(artifactFile), open);
+  }
+
+  /** Uploads a local file to `rel`, streamed. */
   protected override async copyFile(localPath: string, rel: string): Promise<void> {
-    await this.#put(rel, await Deno.readFile(localPath));
+    await this.#put(rel, async () => (await Deno.open(localPath)).readable);
   }
 
   /** Uploads a local folder's files under `rel`, four at a time. */
@@ -365,9 +390,32 @@ export class HttpArtifactRepository extends ArtifactRepository {
     await Promise.all([worker(), worker(), worker(), worker()]);
   }
 
-  /** Downloads one file. */
+  /** Downloads one file into memory. */
   protected override async read(rel: string): Promise<Uint8Array> {
     return await this.#http.request("GET", this.#fileUrl(rel));
+  }
+
+  /**
+   * Downloads the file `artifactFile` into the local file `target` (replaced), streamed; a
+   * download that breaks off is started again.
+   */
+  async download(artifactFile: string, target: string): Promise<void> {
+    const rel = validateArtifactFile(artifactFile);
+    await this.#named(rel, () =>
+      this.#http.request("GET", this.#fileUrl(rel), {
+        progress: () => Deno.stat(target).then((s) => s.size),
+        read: async (res) => {
+          const file = await Deno.open(target, { write: true, create: true, truncate: true });
+          if (res.body) await res.body.pipeTo(file.writable);
+          else file.close();
+        },
+      }));
+  }
+
+  /** The file `artifactFile` as a stream of its bytes. */
+  async open(artifactFile: string): Promise<ReadableStream<Uint8Array>> {
+    const rel = validateArtifactFile(artifactFile);
+    return await this.#named(rel, () => this.#http.open(this.#fileUrl(rel)));
   }
 
   /** One level of a folder, through the artifact proxy's listing, each name checked. */
@@ -392,6 +440,101 @@ export class HttpArtifactRepository extends ArtifactRepository {
         : { path: p, isDir: false, fileSize: Number(f.file_size ?? 0) };
     }).sort(byPath);
   }
+}
+
+/**
+ * A file of any repository as a stream of its bytes: downloaded from a server, or a plain open
+ * of a local file; RESOURCE_DOES_NOT_EXIST names the owner and the file.
+ *
+ * @example
+ * ```ts
+ * import { LocalArtifactRepository, openArtifactFile } from "./artifact_repo.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const repo = new LocalArtifactRepository(await Deno.makeTempDir(), { owner: "Run 1" });
+ * await repo.writeFile("a.txt", "hello");
+ * assert.equal(await new Response(await openArtifactFile(repo, "a.txt")).text(), "hello");
+ * await assert.rejects(() => openArtifactFile(repo, "b.txt"), /Run 1 has no artifact file 'b.txt'/);
+ * ```
+ */
+export async function openArtifactFile(
+  repo: ArtifactRepository,
+  artifactFile: string,
+): Promise<ReadableStream<Uint8Array>> {
+  if (repo instanceof HttpArtifactRepository) return await repo.open(artifactFile);
+  if (!(repo instanceof LocalArtifactRepository)) {
+    throw invalid(`Cannot stream the artifacts of ${repo.owner} at ${repo.location}`);
+  }
+  const rel = validateArtifactFile(artifactFile);
+  let file: Deno.FsFile;
+  try {
+    file = await Deno.open(repo.resolve(rel));
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) {
+      throw notFound(`${repo.owner} has no artifact file '${rel}'`);
+    }
+    throw e;
+  }
+  if (!(await file.stat()).isFile) {
+    file.close();
+    throw notFound(`${repo.owner} has no artifact file '${rel}' (it is a folder)`);
+  }
+  return file.readable;
+}
+
+/**
+ * Writes the file `artifactFile` of any repository from a stream (`open` is called again when
+ * an upload is retried), never holding it whole in memory.
+ *
+ * @example
+ * ```ts
+ * import { LocalArtifactRepository, uploadArtifactFile } from "./artifact_repo.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const repo = new LocalArtifactRepository(await Deno.makeTempDir());
+ * await uploadArtifactFile(repo, "d/a.txt", () => Promise.resolve(new Blob(["hi"]).stream()));
+ * assert.equal(new TextDecoder().decode(await repo.readFile("d/a.txt")), "hi");
+ * ```
+ */
+export async function uploadArtifactFile(
+  repo: ArtifactRepository,
+  artifactFile: string,
+  open: () => Promise<ReadableStream<Uint8Array>>,
+): Promise<void> {
+  if (repo instanceof HttpArtifactRepository) return await repo.upload(artifactFile, open);
+  if (!(repo instanceof LocalArtifactRepository)) {
+    throw invalid(`Cannot write the artifacts of ${repo.owner} at ${repo.location}`);
+  }
+  const target = repo.resolve(validateArtifactFile(artifactFile));
+  await Deno.mkdir(dirname(target), { recursive: true });
+  const file = await Deno.open(target, { write: true, create: true, truncate: true });
+  await (await open()).pipeTo(file.writable);
+}
+
+/**
+ * Copies the file `artifactFile` of any repository to the local file `target`, streamed.
+ *
+ * @example
+ * ```ts
+ * import { LocalArtifactRepository, saveArtifactFile } from "./artifact_repo.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const repo = new LocalArtifactRepository(await Deno.makeTempDir());
+ * await repo.writeFile("a.txt", "hello");
+ * const target = `${await Deno.makeTempDir()}/copy.txt`;
+ * await saveArtifactFile(repo, "a.txt", target);
+ * assert.equal(await Deno.readTextFile(target), "hello");
+ * ```
+ */
+export async function saveArtifactFile(
+  repo: ArtifactRepository,
+  artifactFile: string,
+  target: string,
+): Promise<void> {
+  if (repo instanceof HttpArtifactRepository) return await repo.download(artifactFile, target);
+  const source = await openArtifactFile(repo, artifactFile);
+  const file = await Deno.open(target, { write: true, create: true, truncate: true });
+  await source.pipeTo(file.writable);
 }
 
 /**

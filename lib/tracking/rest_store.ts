@@ -5,12 +5,13 @@
  * of messages) go through an {@linkcode HttpClient}; logging calls go through a
  * {@linkcode LogBatchQueue}, so a call's Promise resolves once the server acknowledged its
  * values; reads page through `next_page_token`. Answers are checked for shape (an
- * INTERNAL_ERROR names the endpoint otherwise), and listed artifact paths for safety.
+ * INTERNAL_ERROR names the endpoint otherwise), listed artifact paths for safety, and artifact
+ * files stream both ways.
  *
  * @module
  */
 
-import { basename, dirname, join, relative } from "node:path";
+import { basename, join } from "node:path";
 import type {
   Experiment,
   FileInfo,
@@ -22,8 +23,15 @@ import type {
 import { MlflowError } from "./errors.ts";
 import { HttpClient, type RestOptions } from "./http.ts";
 import { LogBatchQueue } from "./batch_queue.ts";
-import { type ArtifactRepository, artifactRepository, walkArtifacts } from "./artifact_repo.ts";
-import { checkListedPath } from "./_listed_paths.ts";
+import {
+  type ArtifactRepository,
+  artifactRepository,
+  openArtifactFile,
+  saveArtifactFile,
+  uploadArtifactFile,
+  walkArtifacts,
+} from "./artifact_repo.ts";
+import { checkListedPath, destinationPath, prepareTarget } from "./_listed_paths.ts";
 import { collectPages } from "./paging.ts";
 import {
   experimentFrom,
@@ -388,6 +396,15 @@ export class RestStore implements TrackingStore {
     await (await this.#runRepo(runId)).writeFile(artifactFile, content);
   }
 
+  /** Streams a local file's bytes into the run's artifacts as the file `artifactFile`. */
+  async uploadArtifact(
+    runId: string,
+    artifactFile: string,
+    open: () => Promise<ReadableStream<Uint8Array>>,
+  ): Promise<void> {
+    await uploadArtifactFile(await this.#runRepo(runId), artifactFile, open);
+  }
+
   /**
    * One level of a run's artifacts (sorted by path), through the server's `artifacts/list`;
    * every listed path is checked to be a safe path inside the folder asked for.
@@ -427,34 +444,42 @@ export class RestStore implements TrackingStore {
     return await (await this.#runRepo(runId)).readFile(path);
   }
 
+  /** One artifact file of a run as a stream of its bytes, downloaded as it is read. */
+  async openArtifact(runId: string, path: string): Promise<ReadableStream<Uint8Array>> {
+    return await openArtifactFile(await this.#runRepo(runId), path);
+  }
+
   /**
    * Downloads a run's artifact file or folder into `dstPath` (a fresh temporary folder when
-   * omitted) and returns the local path, as MLflow's `download_artifacts` does.
+   * omitted) and returns the local path, as MLflow's `download_artifacts` does. Files stream to
+   * disk. Every path the server lists is checked before anything is written: one that would
+   * leave the folder asked for, or `dstPath`, is refused with an INVALID_PARAMETER_VALUE naming
+   * it and the server.
    */
   async downloadArtifacts(runId: string, path = "", dstPath?: string): Promise<string> {
     const rel = validateArtifactPath(path);
-    const dst = dstPath ?? await Deno.makeTempDir({ prefix: "mlflow-artifacts-" });
     const files = await walkArtifacts((p) => this.listArtifacts(runId, p), rel);
     const repo = await this.#runRepo(runId);
-    if (files.length === 0) {
-      if (!rel) {
-        await Deno.mkdir(dst, { recursive: true });
-        return dst;
-      }
-      // Not a folder: a single file, or nothing at all.
-      const bytes = await this.readArtifact(runId, rel);
-      const target = join(dst, basename(rel));
-      await Deno.mkdir(dst, { recursive: true });
-      await Deno.writeFile(target, bytes);
-      return target;
+    const source = this.#http.scrub(`${this.#at("GET", "/artifacts/list")} (run ${runId})`);
+    const dst = dstPath ?? await Deno.makeTempDir({ prefix: "mlflow-artifacts-" });
+    // Not a folder: a single file, or nothing at all.
+    const single = files.length === 0 && rel !== "";
+    const base = rel ? basename(rel) : "";
+    const root = base ? join(dst, base) : dst;
+    const plan = single
+      ? [{ path: rel, target: destinationPath(dst, base, source) }]
+      : files.map((f) => {
+        const inside = rel ? f.path.slice(rel.length + 1) : f.path;
+        return {
+          path: f.path,
+          target: destinationPath(dst, base ? `${base}/${inside}` : inside, source),
+        };
+      });
+    await Deno.mkdir(dst, { recursive: true });
+    for (const { path, target } of plan) {
+      await saveArtifactFile(repo, path, await prepareTarget(dst, target, source));
     }
-    const root = rel ? join(dst, basename(rel)) : dst;
-    for (const f of files) {
-      const inside = rel ? relative(rel, f.path) : f.path;
-      const target = join(root, inside);
-      await Deno.mkdir(dirname(target), { recursive: true });
-      await Deno.writeFile(target, await repo.readFile(f.path));
-    }
+    if (!single) await Deno.mkdir(root, { recursive: true });
     return root;
   }
 
