@@ -430,11 +430,18 @@ export class HttpArtifactRepository extends ArtifactRepository {
       `${this.#http.uri}/api/2.0/mlflow-artifacts/artifacts?path=${encodeURIComponent(path)}`,
       { read: (res) => res.text() },
     );
-    const source = this.#http.scrub(`${where} (${this.owner})`);
+    const source = `${where} (${this.owner})`;
+    const check = (path: unknown, folder: string) => {
+      try {
+        return checkListedPath(path, folder, source);
+      } catch (e) {
+        throw this.#http.scrubError(e); // the path may quote anything the server likes
+      }
+    };
     return listIn(this.#http.parseJson(where, text), "files", where).map((f): FileInfo => {
       // The proxy lists names; a path is accepted when it is safe, and its last part used.
-      const name = basename(checkListedPath(f.path, "", source));
-      const p = checkListedPath(rel ? `${rel}/${name}` : name, rel, source);
+      const name = basename(check(f.path, ""));
+      const p = check(rel ? `${rel}/${name}` : name, rel);
       return f.is_dir === true
         ? { path: p, isDir: true }
         : { path: p, isDir: false, fileSize: Number(f.file_size ?? 0) };

@@ -301,6 +301,32 @@ export class HttpClient {
     return text;
   }
 
+  /**
+   * `e` with its message scrubbed when it is an {@linkcode MlflowError} quoting a secret (as a new
+   * error, so that its stack quotes none either); anything else as it is.
+   *
+   * @example A server's text quoted in an error
+   * ```ts
+   * import { HttpClient } from "./http.ts";
+   * import { MlflowError } from "./errors.ts";
+   * import assert from "node:assert/strict";
+   *
+   * const client = new HttpClient("http://bob:s3cret@127.0.0.1:5000");
+   * const e = client.scrubError(new MlflowError("INTERNAL_ERROR", "token 's3cret' again"));
+   * assert.ok(e instanceof MlflowError && !`${e.message}${e.stack}`.includes("s3cret"));
+   * ```
+   */
+  scrubError(e: unknown): unknown {
+    if (!(e instanceof MlflowError)) return e;
+    const message = this.scrub(e.message);
+    if (message === e.message) return e;
+    return new MlflowError(
+      e.code,
+      message,
+      e.httpStatus !== undefined ? { httpStatus: e.httpStatus } : undefined,
+    );
+  }
+
   #authHeader(): string | null {
     const o = this.options;
     const token = o.token ?? Deno.env.get("MLFLOW_TRACKING_TOKEN");

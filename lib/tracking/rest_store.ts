@@ -32,7 +32,7 @@ import {
   walkArtifacts,
 } from "./artifact_repo.ts";
 import { checkListedPath, destinationPath, prepareTarget } from "./_listed_paths.ts";
-import { collectPages } from "./paging.ts";
+import { collectPages, type Page } from "./paging.ts";
 import {
   experimentFrom,
   idIn,
@@ -125,6 +125,17 @@ export class RestStore implements TrackingStore {
     return this.#http.options.pageSize ?? fallback;
   }
 
+  /** Every item of a paged answer ({@linkcode collectPages}), its errors scrubbed of secrets. */
+  #pages<T>(
+    fetchPage: (pageToken: string | undefined, wanted: number) => Promise<Page<T>>,
+    limit: number,
+    where: string,
+  ): Promise<T[]> {
+    return collectPages(fetchPage, limit, where).catch((e) => {
+      throw this.#http.scrubError(e);
+    });
+  }
+
   /** `METHOD /endpoint on <server>`, for messages about an answer. */
   #at(method: string, endpoint: string): string {
     return `${method} ${endpoint} on ${this.#http.uri}`;
@@ -184,7 +195,7 @@ export class RestStore implements TrackingStore {
     compileExperimentFilter(filter); // same errors as the file store, before any request
     for (const clause of orderBy) parseOrderBy(clause, EXPERIMENT_GRAMMAR);
     const where = this.#at("POST", "/experiments/search");
-    return collectPages(
+    return this.#pages(
       async (token, wanted) => {
         const j = await this.#http.call("POST", "/experiments/search", {
           max_results: Math.min(this.#pageSize(PAGE), wanted),
@@ -308,7 +319,7 @@ export class RestStore implements TrackingStore {
     validateRunId(runId);
     validateKey("metric", key);
     const where = this.#at("GET", "/metrics/get-history");
-    return collectPages(
+    return this.#pages(
       async (token) => {
         const j = await this.#http.call("GET", "/metrics/get-history", {
           run_id: runId,
@@ -344,7 +355,7 @@ export class RestStore implements TrackingStore {
     compileFilter(options.filter ?? "");
     compileOrderBy(options.orderBy ?? []);
     const where = this.#at("POST", "/runs/search");
-    const runs = await collectPages(
+    const runs = await this.#pages(
       async (token, wanted) => {
         const j = await this.#http.call("POST", "/runs/search", {
           experiment_ids: experimentIds,
@@ -413,8 +424,8 @@ export class RestStore implements TrackingStore {
     validateRunId(runId);
     const rel = path ? validateArtifactPath(path) : "";
     const where = this.#at("GET", "/artifacts/list");
-    const source = this.#http.scrub(`${where} (run ${runId})`);
-    const out = await collectPages(
+    const source = `${where} (run ${runId})`;
+    const out = await this.#pages(
       async (token) => {
         const j = await this.#http.call("GET", "/artifacts/list", {
           run_id: runId,
@@ -457,10 +468,17 @@ export class RestStore implements TrackingStore {
    * it and the server.
    */
   async downloadArtifacts(runId: string, path = "", dstPath?: string): Promise<string> {
-    const rel = validateArtifactPath(path);
+    try {
+      return await this.#download(runId, validateArtifactPath(path), dstPath);
+    } catch (e) {
+      throw this.#http.scrubError(e); // a refused path may quote anything the server likes
+    }
+  }
+
+  async #download(runId: string, rel: string, dstPath?: string): Promise<string> {
     const files = await walkArtifacts((p) => this.listArtifacts(runId, p), rel);
     const repo = await this.#runRepo(runId);
-    const source = this.#http.scrub(`${this.#at("GET", "/artifacts/list")} (run ${runId})`);
+    const source = `${this.#at("GET", "/artifacts/list")} (run ${runId})`;
     const dst = dstPath ?? await Deno.makeTempDir({ prefix: "mlflow-artifacts-" });
     // Not a folder: a single file, or nothing at all.
     const single = files.length === 0 && rel !== "";
@@ -529,7 +547,7 @@ export class RestStore implements TrackingStore {
     checkMaxResults(maxResults);
     for (const id of experimentIds) validateExperimentId(id);
     const where = this.#at("POST", "/logged-models/search");
-    return collectPages(
+    return this.#pages(
       async (token, wanted) => {
         const j = await this.#http.call("POST", "/logged-models/search", {
           experiment_ids: experimentIds,

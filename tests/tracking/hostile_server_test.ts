@@ -172,6 +172,8 @@ Deno.test({
         return new Response(`<html><body>Who are you? ${echo}</body></html>`, { status: 401 });
       }
       if (p.endsWith("/runs/search")) return new Response(`not json: ${echo}`);
+      if (p.endsWith("/artifacts/list")) return json({ files: [{ path: `../${auth}/x.txt` }] });
+      if (p.endsWith("/experiments/search")) return json({ next_page_token: auth });
       return json({ echo }, 200);
     });
     const stores = [
@@ -181,6 +183,7 @@ Deno.test({
     ];
     const lines: string[] = [];
     const texts: string[] = [];
+    const { parent, dst, before } = await sandbox();
     const original = console.error;
     console.error = (...args: unknown[]) => lines.push(args.map(String).join(" "));
     try {
@@ -192,6 +195,9 @@ Deno.test({
           () => store.getMetricHistory(RUN_ID, "m"),
           () => store.searchRuns({ experimentIds: ["0"] }),
           () => store.createExperiment("e"), // 200 without an experiment id
+          () => store.listArtifacts(RUN_ID), // a path quoting the header
+          () => store.downloadArtifacts(RUN_ID, "", dst),
+          () => store.searchExperiments(), // the header as a page token, twice
         ];
         for (const attempt of attempts) {
           const e = await attempt().then(() => assert.fail("expected an error"), (e) => e);
@@ -207,6 +213,8 @@ Deno.test({
       lines.join("\n"),
     );
     assert.ok(texts.some((t) => t.includes("bad header")), "the server's message is kept");
+    assert.ok(texts.some((t) => /a second time/.test(t)) && texts.some((t) => /'\.\.'/.test(t)));
+    assert.deepEqual(snapshot(parent), before);
     for (const text of [...texts, ...lines]) {
       for (const s of secrets) assert.ok(!text.includes(s), `'${s}' in: ${text}`);
     }
