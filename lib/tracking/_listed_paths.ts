@@ -8,7 +8,7 @@
  * @module
  */
 
-import { isAbsolute, join, relative, resolve, sep } from "node:path";
+import { basename, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { MlflowError } from "./errors.ts";
 
 /** A path for a message: control characters escaped, long ones cut. */
@@ -93,6 +93,41 @@ export function destinationPath(dst: string, rel: string, source: string): strin
     throw refuse(rel, source, `it leads outside the destination '${dst}'`);
   }
   return target;
+}
+
+/**
+ * Where each file of a download goes, every target checked with {@linkcode destinationPath}
+ * before anything is written: `files` are the listed files under `rel` (none when `rel` is a
+ * single file), `dst` the download folder; `root` is the path the download returns.
+ *
+ * @example A folder and a single file
+ * ```ts
+ * import { planDownload } from "./_listed_paths.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const folder = planDownload(["d/a.txt", "d/e/b.txt"], "d", "/tmp/x", "a server");
+ * assert.equal(folder.root, "/tmp/x/d");
+ * assert.deepEqual(folder.plan.map((p) => p.target), ["/tmp/x/d/a.txt", "/tmp/x/d/e/b.txt"]);
+ * const file = planDownload([], "d/a.txt", "/tmp/x", "a server");
+ * assert.deepEqual([file.single, file.root], [true, "/tmp/x/a.txt"]);
+ * ```
+ */
+export function planDownload(
+  files: string[],
+  rel: string,
+  dst: string,
+  source: string,
+): { root: string; single: boolean; plan: { path: string; target: string }[] } {
+  const single = files.length === 0 && rel !== ""; // a single file, or nothing at all
+  const base = rel ? basename(rel) : "";
+  const root = base ? join(dst, base) : dst;
+  const plan = single
+    ? [{ path: rel, target: destinationPath(dst, base, source) }]
+    : files.map((path) => {
+      const inside = rel ? path.slice(rel.length + 1) : path;
+      return { path, target: destinationPath(dst, base ? `${base}/${inside}` : inside, source) };
+    });
+  return { root, single, plan };
 }
 
 /**

@@ -11,7 +11,6 @@
  * @module
  */
 
-import { basename, join } from "node:path";
 import type {
   Experiment,
   FileInfo,
@@ -31,7 +30,7 @@ import {
   uploadArtifactFile,
   walkArtifacts,
 } from "./artifact_repo.ts";
-import { checkListedPath, destinationPath, prepareTarget } from "./_listed_paths.ts";
+import { checkListedPath, planDownload, prepareTarget } from "./_listed_paths.ts";
 import { collectPages, type Page } from "./paging.ts";
 import {
   experimentFrom,
@@ -480,19 +479,7 @@ export class RestStore implements TrackingStore {
     const repo = await this.#runRepo(runId);
     const source = `${this.#at("GET", "/artifacts/list")} (run ${runId})`;
     const dst = dstPath ?? await Deno.makeTempDir({ prefix: "mlflow-artifacts-" });
-    // Not a folder: a single file, or nothing at all.
-    const single = files.length === 0 && rel !== "";
-    const base = rel ? basename(rel) : "";
-    const root = base ? join(dst, base) : dst;
-    const plan = single
-      ? [{ path: rel, target: destinationPath(dst, base, source) }]
-      : files.map((f) => {
-        const inside = rel ? f.path.slice(rel.length + 1) : f.path;
-        return {
-          path: f.path,
-          target: destinationPath(dst, base ? `${base}/${inside}` : inside, source),
-        };
-      });
+    const { root, plan, single } = planDownload(files.map((f) => f.path), rel, dst, source);
     await Deno.mkdir(dst, { recursive: true });
     for (const { path, target } of plan) {
       await saveArtifactFile(repo, path, await prepareTarget(dst, target, source));
