@@ -6,6 +6,7 @@
  * @module
  */
 
+import { createHash } from "node:crypto";
 import { walkArtifacts } from "./artifact_repo.ts";
 import type { Experiment, LoggedModelInfo } from "./entities.ts";
 import { MlflowError } from "./errors.ts";
@@ -72,9 +73,12 @@ export interface SourceRun {
   run: Run;
   experiment: Experiment;
   metricKeys: string[];
-  artifacts: { path: string; size: number; sha: string }[];
+  /** Its files: size, the hash a sync records (16 hex digits) and the whole SHA-256. */
+  artifacts: { path: string; size: number; sha: string; hash: string }[];
   models: { model: LoggedModelInfo; step: number }[];
   digest: string;
+  /** Why it cannot be sent, when it cannot. */
+  error?: string;
 }
 
 /** The identity of a metric point as a server keeps it (SQL stores clamp ±∞ and drop -0). */
@@ -215,12 +219,17 @@ async function pushArtifacts(
   } catch { /* not ours: compare the files instead */ }
   for (const f of item.artifacts) {
     if (remote.get(f.path) === f.size && manifest?.[f.path] === f.sha) continue;
-    const bytes = await source.readArtifact(item.run.info.runId, f.path);
     if (!manifest && remote.get(f.path) === f.size) {
-      const there = await server.readArtifact(serverId, f.path);
-      if (there.length === bytes.length && there.every((b, i) => b === bytes[i])) continue;
+      const there = createHash("sha256");
+      for await (const chunk of await server.openArtifact(serverId, f.path)) there.update(chunk);
+      if (there.digest("hex") === f.hash) continue;
     }
-    await server.writeArtifact(serverId, f.path, bytes);
+    // Streamed from the source, opened again if the upload is retried.
+    await server.uploadArtifact(
+      serverId,
+      f.path,
+      () => source.openArtifact(item.run.info.runId, f.path),
+    );
     sent.artifacts++;
   }
 }

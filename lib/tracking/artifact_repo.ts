@@ -11,7 +11,9 @@ import { basename, dirname, isAbsolute, join, relative } from "node:path";
 import { exists, walkFiles } from "../_internal/fs.ts";
 import type { FileInfo } from "./entities.ts";
 import { invalid, MlflowError, notFound } from "./errors.ts";
-import type { HttpClient } from "./http.ts";
+import type { HttpClient, RequestBody } from "./http.ts";
+import { checkListedPath } from "./_listed_paths.ts";
+import { listIn } from "./_rest_codec.ts";
 import type { Staging } from "./_atomic.ts";
 import type { Awaitable } from "./store.ts";
 import { uriToPath } from "./uri.ts";
@@ -313,9 +315,11 @@ function encodePath(rel: string): string {
 
 /**
  * Artifacts behind a tracking server's artifact proxy (`/api/2.0/mlflow-artifacts/artifacts/…`),
- * or any URL that takes PUT and GET of files.
+ * or any URL that takes PUT and GET of files. Files are streamed both ways, never held whole in
+ * memory (but by {@linkcode ArtifactRepository.readFile}); every name the proxy lists is checked
+ * before it is used.
  *
- * @example
+ * @example Against a server (needs one running)
  * ```ts ignore
  * import { HttpArtifactRepository } from "./artifact_repo.ts";
  * import { HttpClient } from "./http.ts";
@@ -323,6 +327,7 @@ function encodePath(rel: string): string {
  * const http = new HttpClient("http://127.0.0.1:5000");
  * const repo = new HttpArtifactRepository(http, `${http.uri}/api/2.0/mlflow-artifacts/artifacts/1/x`, "1/x");
  * await repo.writeFile("a.txt", "hello");
+ * await repo.download("a.txt", "/tmp/a.txt");
  * ```
  */
 export class HttpArtifactRepository extends ArtifactRepository {
@@ -346,21 +351,50 @@ export class HttpArtifactRepository extends ArtifactRepository {
     return this.#url;
   }
 
-  /** Uploads one file. */
-  protected override async write(rel: string, content: string | Uint8Array): Promise<void> {
-    const bytes = typeof content === "string" ? new TextEncoder().encode(content) : content;
-    const res = await this.#http.request(
-      "PUT",
-      `${this.#url}/${encodePath(rel)}`,
-      bytes,
-      "application/octet-stream",
-    );
-    await res.body?.cancel();
+  #fileUrl(rel: string): string {
+    return `${this.#url}/${encodePath(rel)}`;
   }
 
-  /** Uploads a local file to `rel`. */
+  /** Runs `fn`, turning a 404 into RESOURCE_DOES_NOT_EXIST naming the owner and the file. */
+  async #named<T>(rel: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      if (e instanceof MlflowError && e.code === "RESOURCE_DOES_NOT_EXIST") {
+        throw notFound(`${this.owner} has no artifact file '${rel}' on ${this.#http.uri}`);
+      }
+      throw e;
+    }
+  }
+
+  /** Uploads one file from memory. */
+  protected override async write(rel: string, content: string | Uint8Array): Promise<void> {
+    const bytes = typeof content === "string" ? new TextEncoder().encode(content) : content;
+    await this.#put(rel, bytes);
+  }
+
+  async #put(rel: string, body: RequestBody): Promise<void> {
+    await this.#http.request("PUT", this.#fileUrl(rel), {
+      body,
+      contentType: "application/octet-stream",
+      read: async (res) => void await res.body?.cancel(),
+    });
+  }
+
+  /**
+   * Uploads the file `artifactFile` from the stream `open` returns, without holding it in
+   * memory; `open` is called again for each attempt.
+   */
+  async upload(
+    artifactFile: string,
+    open: () => Promise<ReadableStream<Uint8Array>>,
+  ): Promise<void> {
+    await this.#put(validateArtifactFile(artifactFile), open);
+  }
+
+  /** Uploads a local file to `rel`, streamed. */
   protected override async copyFile(localPath: string, rel: string): Promise<void> {
-    await this.write(rel, await Deno.readFile(localPath));
+    await this.#put(rel, async () => (await Deno.open(localPath)).readable);
   }
 
   /** Uploads local files under `rel`, four at a time. */
@@ -379,32 +413,158 @@ export class HttpArtifactRepository extends ArtifactRepository {
     await Promise.all([worker(), worker(), worker(), worker()]);
   }
 
-  /** Downloads one file. */
+  /** Downloads one file into memory. */
   protected override async read(rel: string): Promise<Uint8Array> {
-    const res = await this.#http.request("GET", `${this.#url}/${encodePath(rel)}`);
-    return new Uint8Array(await res.arrayBuffer());
+    return await this.#http.request("GET", this.#fileUrl(rel));
   }
 
-  /** One level of a folder, through the artifact proxy's listing. */
+  /**
+   * Downloads the file `artifactFile` into the local file `target` (replaced), streamed; a
+   * download that breaks off is started again.
+   */
+  async download(artifactFile: string, target: string): Promise<void> {
+    const rel = validateArtifactFile(artifactFile);
+    await this.#named(rel, () =>
+      this.#http.request("GET", this.#fileUrl(rel), {
+        progress: () => Deno.stat(target).then((s) => s.size),
+        read: async (res) => {
+          const file = await Deno.open(target, { write: true, create: true, truncate: true });
+          if (res.body) await res.body.pipeTo(file.writable);
+          else file.close();
+        },
+      }));
+  }
+
+  /** The file `artifactFile` as a stream of its bytes. */
+  async open(artifactFile: string): Promise<ReadableStream<Uint8Array>> {
+    const rel = validateArtifactFile(artifactFile);
+    return await this.#named(rel, () => this.#http.open(this.#fileUrl(rel)));
+  }
+
+  /** One level of a folder, through the artifact proxy's listing, each name checked. */
   protected override async listFolder(rel: string): Promise<FileInfo[]> {
     if (this.#proxyPath === null) {
       throw invalid(`Cannot list artifacts at ${this.#url}: only the server's proxy lists them`);
     }
     const path = [this.#proxyPath, rel].filter((p) => p !== "").join("/");
-    const res = await this.#http.request(
+    const where = `GET /api/2.0/mlflow-artifacts/artifacts?path=${path} on ${this.#http.uri}`;
+    const text = await this.#http.request(
       "GET",
       `${this.#http.uri}/api/2.0/mlflow-artifacts/artifacts?path=${encodeURIComponent(path)}`,
+      { read: (res) => res.text() },
     );
-    const j = await res.json() as {
-      files?: { path: string; is_dir?: boolean; file_size?: unknown }[];
+    const source = `${where} (${this.owner})`;
+    const check = (path: unknown, folder: string) => {
+      try {
+        return checkListedPath(path, folder, source);
+      } catch (e) {
+        throw this.#http.scrubError(e); // the path may quote anything the server likes
+      }
     };
-    return (j.files ?? []).map((f): FileInfo => {
-      const p = rel ? `${rel}/${basename(f.path)}` : basename(f.path);
+    return listIn(this.#http.parseJson(where, text), "files", where).map((f): FileInfo => {
+      // The proxy lists names; a path is accepted when it is safe, and its last part used.
+      const name = basename(check(f.path, ""));
+      const p = check(rel ? `${rel}/${name}` : name, rel);
       return f.is_dir === true
         ? { path: p, isDir: true }
         : { path: p, isDir: false, fileSize: Number(f.file_size ?? 0) };
     }).sort(byPath);
   }
+}
+
+/**
+ * A file of any repository as a stream of its bytes: downloaded from a server, or a plain open
+ * of a local file; RESOURCE_DOES_NOT_EXIST names the owner and the file.
+ *
+ * @example
+ * ```ts
+ * import { LocalArtifactRepository, openArtifactFile } from "./artifact_repo.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const repo = new LocalArtifactRepository(await Deno.makeTempDir(), { owner: "Run 1" });
+ * await repo.writeFile("a.txt", "hello");
+ * assert.equal(await new Response(await openArtifactFile(repo, "a.txt")).text(), "hello");
+ * await assert.rejects(() => openArtifactFile(repo, "b.txt"), /Run 1 has no artifact file 'b.txt'/);
+ * ```
+ */
+export async function openArtifactFile(
+  repo: ArtifactRepository,
+  artifactFile: string,
+): Promise<ReadableStream<Uint8Array>> {
+  if (repo instanceof HttpArtifactRepository) return await repo.open(artifactFile);
+  if (!(repo instanceof LocalArtifactRepository)) {
+    throw invalid(`Cannot stream the artifacts of ${repo.owner} at ${repo.location}`);
+  }
+  const rel = validateArtifactFile(artifactFile);
+  let file: Deno.FsFile;
+  try {
+    file = await Deno.open(repo.resolve(rel));
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) {
+      throw notFound(`${repo.owner} has no artifact file '${rel}'`);
+    }
+    throw e;
+  }
+  if (!(await file.stat()).isFile) {
+    file.close();
+    throw notFound(`${repo.owner} has no artifact file '${rel}' (it is a folder)`);
+  }
+  return file.readable;
+}
+
+/**
+ * Writes the file `artifactFile` of any repository from a stream (`open` is called again when
+ * an upload is retried), never holding it whole in memory.
+ *
+ * @example
+ * ```ts
+ * import { LocalArtifactRepository, uploadArtifactFile } from "./artifact_repo.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const repo = new LocalArtifactRepository(await Deno.makeTempDir());
+ * await uploadArtifactFile(repo, "d/a.txt", () => Promise.resolve(new Blob(["hi"]).stream()));
+ * assert.equal(new TextDecoder().decode(await repo.readFile("d/a.txt")), "hi");
+ * ```
+ */
+export async function uploadArtifactFile(
+  repo: ArtifactRepository,
+  artifactFile: string,
+  open: () => Promise<ReadableStream<Uint8Array>>,
+): Promise<void> {
+  if (repo instanceof HttpArtifactRepository) return await repo.upload(artifactFile, open);
+  if (!(repo instanceof LocalArtifactRepository)) {
+    throw invalid(`Cannot write the artifacts of ${repo.owner} at ${repo.location}`);
+  }
+  const target = repo.resolve(validateArtifactFile(artifactFile));
+  await Deno.mkdir(dirname(target), { recursive: true });
+  const file = await Deno.open(target, { write: true, create: true, truncate: true });
+  await (await open()).pipeTo(file.writable);
+}
+
+/**
+ * Copies the file `artifactFile` of any repository to the local file `target`, streamed.
+ *
+ * @example
+ * ```ts
+ * import { LocalArtifactRepository, saveArtifactFile } from "./artifact_repo.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const repo = new LocalArtifactRepository(await Deno.makeTempDir());
+ * await repo.writeFile("a.txt", "hello");
+ * const target = `${await Deno.makeTempDir()}/copy.txt`;
+ * await saveArtifactFile(repo, "a.txt", target);
+ * assert.equal(await Deno.readTextFile(target), "hello");
+ * ```
+ */
+export async function saveArtifactFile(
+  repo: ArtifactRepository,
+  artifactFile: string,
+  target: string,
+): Promise<void> {
+  if (repo instanceof HttpArtifactRepository) return await repo.download(artifactFile, target);
+  const source = await openArtifactFile(repo, artifactFile);
+  const file = await Deno.open(target, { write: true, create: true, truncate: true });
+  await source.pipeTo(file.writable);
 }
 
 /**

@@ -53,7 +53,7 @@ import type {
   RunInfo,
   RunStatus,
 } from "./entities.ts";
-import { LocalArtifactRepository } from "./artifact_repo.ts";
+import { LocalArtifactRepository, openArtifactFile } from "./artifact_repo.ts";
 import { Run } from "./run.ts";
 import {
   compileExperimentFilter,
@@ -611,6 +611,11 @@ export class FileStore implements TrackingStore {
   /** The bytes of one artifact file of a run. */
   async readArtifact(runId: string, path: string): Promise<Uint8Array> {
     return await this.#runRepo(runId).readFile(path);
+  }
+
+  /** One artifact file of a run as a stream of its bytes: the file, opened. */
+  openArtifact(runId: string, path: string): Promise<ReadableStream<Uint8Array>> {
+    return openArtifactFile(this.#runRepo(runId), path);
   }
 
   /**

@@ -4,12 +4,13 @@
  * validation and errors as the file store. Requests (authentication, retries, secrets kept out
  * of messages) go through an {@linkcode HttpClient}; logging calls go through a
  * {@linkcode LogBatchQueue}, so a call's Promise resolves once the server acknowledged its
- * values; reads page through `next_page_token`.
+ * values; reads page through `next_page_token`. Answers are checked for shape (an
+ * INTERNAL_ERROR names the endpoint otherwise), listed artifact paths for safety, and artifact
+ * files stream both ways.
  *
  * @module
  */
 
-import { basename, dirname, join, relative } from "node:path";
 import type {
   DatasetInput,
   Experiment,
@@ -22,9 +23,28 @@ import type {
 import { MlflowError } from "./errors.ts";
 import { HttpClient, type RestOptions } from "./http.ts";
 import { LogBatchQueue } from "./batch_queue.ts";
-import { type ArtifactRepository, artifactRepository, walkArtifacts } from "./artifact_repo.ts";
-import { collectPages } from "./paging.ts";
-import { experimentFrom, type Json, kvList, loggedModelFrom, num, runFrom } from "./_rest_codec.ts";
+import {
+  type ArtifactRepository,
+  artifactRepository,
+  openArtifactFile,
+  saveArtifactFile,
+  uploadArtifactFile,
+  walkArtifacts,
+} from "./artifact_repo.ts";
+import { checkListedPath, planDownload, prepareTarget } from "./_listed_paths.ts";
+import { collectPages, type Page } from "./paging.ts";
+import {
+  experimentFrom,
+  idIn,
+  type Json,
+  kvList,
+  listIn,
+  loggedModelFrom,
+  num,
+  objectIn,
+  pageToken,
+  runFrom,
+} from "./_rest_codec.ts";
 import type { Run } from "./run.ts";
 import { compileExperimentFilter, compileFilter, compileOrderBy } from "./search.ts";
 import { EXPERIMENT_GRAMMAR, parseOrderBy } from "./search_grammar.ts";
@@ -106,6 +126,22 @@ export class RestStore implements TrackingStore {
     return this.#http.options.pageSize ?? fallback;
   }
 
+  /** Every item of a paged answer ({@linkcode collectPages}), its errors scrubbed of secrets. */
+  #pages<T>(
+    fetchPage: (pageToken: string | undefined, wanted: number) => Promise<Page<T>>,
+    limit: number,
+    where: string,
+  ): Promise<T[]> {
+    return collectPages(fetchPage, limit, where).catch((e) => {
+      throw this.#http.scrubError(e);
+    });
+  }
+
+  /** `METHOD /endpoint on <server>`, for messages about an answer. */
+  #at(method: string, endpoint: string): string {
+    return `${method} ${endpoint} on ${this.#http.uri}`;
+  }
+
   // ---------------------------------------------------------------- experiments
 
   /** Nothing to prepare on a server. */
@@ -116,14 +152,15 @@ export class RestStore implements TrackingStore {
     validateExperimentName(name);
     for (const key of Object.keys(tags)) validateKey("tag", key);
     const j = await this.#http.call("POST", "/experiments/create", { name, tags: kvList(tags) });
-    return String(j.experiment_id);
+    return idIn(j, "experiment_id", this.#at("POST", "/experiments/create"));
   }
 
   /** The experiment with this id; throws RESOURCE_DOES_NOT_EXIST. */
   async getExperiment(id: string): Promise<Experiment> {
     validateExperimentId(id);
     const j = await this.#http.call("GET", "/experiments/get", { experiment_id: id });
-    return experimentFrom(j.experiment as Json);
+    const where = this.#at("GET", "/experiments/get");
+    return experimentFrom(objectIn(j, "experiment", where), where);
   }
 
   /** The experiment with this name (active or deleted), or null. */
@@ -133,7 +170,8 @@ export class RestStore implements TrackingStore {
       const j = await this.#http.call("GET", "/experiments/get-by-name", {
         experiment_name: name,
       });
-      return experimentFrom(j.experiment as Json);
+      const where = this.#at("GET", "/experiments/get-by-name");
+      return experimentFrom(objectIn(j, "experiment", where), where);
     } catch (e) {
       if (e instanceof MlflowError && e.code === "RESOURCE_DOES_NOT_EXIST") return null;
       throw e;
@@ -157,19 +195,26 @@ export class RestStore implements TrackingStore {
     checkMaxResults(maxResults);
     compileExperimentFilter(filter); // same errors as the file store, before any request
     for (const clause of orderBy) parseOrderBy(clause, EXPERIMENT_GRAMMAR);
-    return collectPages(async (token, wanted) => {
-      const j = await this.#http.call("POST", "/experiments/search", {
-        max_results: Math.min(this.#pageSize(PAGE), wanted),
-        filter,
-        order_by: orderBy,
-        view_type: viewType,
-        ...(token ? { page_token: token } : {}),
-      });
-      return {
-        items: ((j.experiments ?? []) as Json[]).map(experimentFrom),
-        nextPageToken: j.next_page_token as string | undefined,
-      };
-    }, maxResults);
+    const where = this.#at("POST", "/experiments/search");
+    return this.#pages(
+      async (token, wanted) => {
+        const j = await this.#http.call("POST", "/experiments/search", {
+          max_results: Math.min(this.#pageSize(PAGE), wanted),
+          filter,
+          order_by: orderBy,
+          view_type: viewType,
+          ...(token ? { page_token: token } : {}),
+        });
+        return {
+          items: listIn(j, "experiments", where).map((e) =>
+            experimentFrom(e, where, "experiments.")
+          ),
+          nextPageToken: pageToken(j, where),
+        };
+      },
+      maxResults,
+      where,
+    );
   }
 
   // ---------------------------------------------------------------- runs
@@ -186,21 +231,23 @@ export class RestStore implements TrackingStore {
       start_time: startTime,
       tags: kvList(tags),
     });
-    const run = runFrom(j.run as Json);
+    const where = this.#at("POST", "/runs/create");
+    const run = runFrom(objectIn(j, "run", where), where);
     this.#artifactUris.set(run.info.runId, run.info.artifactUri);
     return run;
   }
 
   /** A run by id; throws RESOURCE_DOES_NOT_EXIST. */
   async getRun(runId: string): Promise<Run> {
-    return runFrom(await this.#getRunJson(runId));
+    return runFrom(await this.#getRunJson(runId), this.#at("GET", "/runs/get"));
   }
 
   async #getRunJson(runId: string): Promise<Json> {
     validateRunId(runId);
     const j = await this.#http.call("GET", "/runs/get", { run_id: runId });
-    const run = j.run as Json;
-    const info = (run.info ?? {}) as Json;
+    const where = this.#at("GET", "/runs/get");
+    const run = objectIn(j, "run", where);
+    const info = objectIn(run, "info", where, "run.");
     if (info.artifact_uri) this.#artifactUris.set(runId, String(info.artifact_uri));
     return run;
   }
@@ -272,23 +319,28 @@ export class RestStore implements TrackingStore {
   getMetricHistory(runId: string, key: string): Promise<Metric[]> {
     validateRunId(runId);
     validateKey("metric", key);
-    return collectPages(async (token) => {
-      const j = await this.#http.call("GET", "/metrics/get-history", {
-        run_id: runId,
-        metric_key: key,
-        max_results: this.#pageSize(HISTORY_PAGE),
-        ...(token ? { page_token: token } : {}),
-      });
-      return {
-        items: ((j.metrics ?? []) as Json[]).map((m) => ({
-          key,
-          value: num(m.value),
-          timestamp: num(m.timestamp),
-          step: num(m.step ?? 0),
-        })),
-        nextPageToken: j.next_page_token as string | undefined,
-      };
-    });
+    const where = this.#at("GET", "/metrics/get-history");
+    return this.#pages(
+      async (token) => {
+        const j = await this.#http.call("GET", "/metrics/get-history", {
+          run_id: runId,
+          metric_key: key,
+          max_results: this.#pageSize(HISTORY_PAGE),
+          ...(token ? { page_token: token } : {}),
+        });
+        return {
+          items: listIn(j, "metrics", where).map((m) => ({
+            key,
+            value: num(m.value),
+            timestamp: num(m.timestamp),
+            step: num(m.step ?? 0),
+          })),
+          nextPageToken: pageToken(j, where),
+        };
+      },
+      Infinity,
+      where,
+    );
   }
 
   // ---------------------------------------------------------------- search
@@ -303,20 +355,25 @@ export class RestStore implements TrackingStore {
     for (const id of experimentIds) validateExperimentId(id);
     compileFilter(options.filter ?? "");
     compileOrderBy(options.orderBy ?? []);
-    const runs = await collectPages(async (token, wanted) => {
-      const j = await this.#http.call("POST", "/runs/search", {
-        experiment_ids: experimentIds,
-        filter: options.filter ?? "",
-        run_view_type: runViewType,
-        max_results: Math.min(this.#pageSize(PAGE), wanted),
-        order_by: options.orderBy ?? [],
-        ...(token ? { page_token: token } : {}),
-      });
-      return {
-        items: ((j.runs ?? []) as Json[]).map(runFrom),
-        nextPageToken: j.next_page_token as string | undefined,
-      };
-    }, maxResults);
+    const where = this.#at("POST", "/runs/search");
+    const runs = await this.#pages(
+      async (token, wanted) => {
+        const j = await this.#http.call("POST", "/runs/search", {
+          experiment_ids: experimentIds,
+          filter: options.filter ?? "",
+          run_view_type: runViewType,
+          max_results: Math.min(this.#pageSize(PAGE), wanted),
+          order_by: options.orderBy ?? [],
+          ...(token ? { page_token: token } : {}),
+        });
+        return {
+          items: listIn(j, "runs", where).map((r) => runFrom(r, where, "runs.")),
+          nextPageToken: pageToken(j, where),
+        };
+      },
+      maxResults,
+      where,
+    );
     return { runs, skipped: [] };
   }
 
@@ -351,29 +408,47 @@ export class RestStore implements TrackingStore {
     await (await this.#runRepo(runId)).writeFile(artifactFile, content);
   }
 
-  /** One level of a run's artifacts (sorted by path), through the server's `artifacts/list`. */
+  /** Streams a local file's bytes into the run's artifacts as the file `artifactFile`. */
+  async uploadArtifact(
+    runId: string,
+    artifactFile: string,
+    open: () => Promise<ReadableStream<Uint8Array>>,
+  ): Promise<void> {
+    await uploadArtifactFile(await this.#runRepo(runId), artifactFile, open);
+  }
+
+  /**
+   * One level of a run's artifacts (sorted by path), through the server's `artifacts/list`;
+   * every listed path is checked to be a safe path inside the folder asked for.
+   */
   async listArtifacts(runId: string, path?: string): Promise<FileInfo[]> {
     validateRunId(runId);
     const rel = path ? validateArtifactPath(path) : "";
-    const out = await collectPages(async (token) => {
-      const j = await this.#http.call("GET", "/artifacts/list", {
-        run_id: runId,
-        ...(rel ? { path: rel } : {}),
-        ...(token ? { page_token: token } : {}),
-      });
-      return {
-        items: ((j.files ?? []) as Json[]).map((f): FileInfo => {
-          const isDir = f.is_dir === true;
-          return {
-            path: String(f.path),
-            isDir,
-            ...(isDir ? {} : { fileSize: num(f.file_size ?? 0) }),
-          };
-        }),
-        nextPageToken: j.next_page_token as string | undefined,
-      };
-    });
-    return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    const where = this.#at("GET", "/artifacts/list");
+    const source = `${where} (run ${runId})`;
+    const out = await this.#pages(
+      async (token) => {
+        const j = await this.#http.call("GET", "/artifacts/list", {
+          run_id: runId,
+          ...(rel ? { path: rel } : {}),
+          ...(token ? { page_token: token } : {}),
+        });
+        return {
+          items: listIn(j, "files", where).map((f): FileInfo => {
+            const listed = checkListedPath(f.path, rel, source);
+            return f.is_dir === true
+              ? { path: listed, isDir: true }
+              : { path: listed, isDir: false, fileSize: num(f.file_size ?? 0) };
+          }),
+          nextPageToken: pageToken(j, where),
+        };
+      },
+      Infinity,
+      where,
+    );
+    // A listing of a file may name the file itself (some stores do): there is nothing under it.
+    return out.filter((f) => f.path !== rel)
+      .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   }
 
   /** The bytes of one artifact file of a run. */
@@ -381,34 +456,37 @@ export class RestStore implements TrackingStore {
     return await (await this.#runRepo(runId)).readFile(path);
   }
 
+  /** One artifact file of a run as a stream of its bytes, downloaded as it is read. */
+  async openArtifact(runId: string, path: string): Promise<ReadableStream<Uint8Array>> {
+    return await openArtifactFile(await this.#runRepo(runId), path);
+  }
+
   /**
    * Downloads a run's artifact file or folder into `dstPath` (a fresh temporary folder when
-   * omitted) and returns the local path, as MLflow's `download_artifacts` does.
+   * omitted) and returns the local path, as MLflow's `download_artifacts` does. Files stream to
+   * disk. Every path the server lists is checked before anything is written: one that would
+   * leave the folder asked for, or `dstPath`, is refused with an INVALID_PARAMETER_VALUE naming
+   * it and the server.
    */
   async downloadArtifacts(runId: string, path = "", dstPath?: string): Promise<string> {
-    const rel = validateArtifactPath(path);
-    const dst = dstPath ?? await Deno.makeTempDir({ prefix: "mlflow-artifacts-" });
+    try {
+      return await this.#download(runId, validateArtifactPath(path), dstPath);
+    } catch (e) {
+      throw this.#http.scrubError(e); // a refused path may quote anything the server likes
+    }
+  }
+
+  async #download(runId: string, rel: string, dstPath?: string): Promise<string> {
     const files = await walkArtifacts((p) => this.listArtifacts(runId, p), rel);
     const repo = await this.#runRepo(runId);
-    if (files.length === 0) {
-      if (!rel) {
-        await Deno.mkdir(dst, { recursive: true });
-        return dst;
-      }
-      // Not a folder: a single file, or nothing at all.
-      const bytes = await this.readArtifact(runId, rel);
-      const target = join(dst, basename(rel));
-      await Deno.mkdir(dst, { recursive: true });
-      await Deno.writeFile(target, bytes);
-      return target;
+    const source = `${this.#at("GET", "/artifacts/list")} (run ${runId})`;
+    const dst = dstPath ?? await Deno.makeTempDir({ prefix: "mlflow-artifacts-" });
+    const { root, plan, single } = planDownload(files.map((f) => f.path), rel, dst, source);
+    await Deno.mkdir(dst, { recursive: true });
+    for (const { path, target } of plan) {
+      await saveArtifactFile(repo, path, await prepareTarget(dst, target, source));
     }
-    const root = rel ? join(dst, basename(rel)) : dst;
-    for (const f of files) {
-      const inside = rel ? relative(rel, f.path) : f.path;
-      const target = join(root, inside);
-      await Deno.mkdir(dirname(target), { recursive: true });
-      await Deno.writeFile(target, await repo.readFile(f.path));
-    }
+    if (!single) await Deno.mkdir(root, { recursive: true });
     return root;
   }
 
@@ -426,7 +504,8 @@ export class RestStore implements TrackingStore {
       params: kvList(options.params ?? {}),
       tags: kvList(options.tags ?? {}),
     });
-    return this.#remember(loggedModelFrom(j.model as Json));
+    const where = this.#at("POST", "/logged-models");
+    return this.#remember(loggedModelFrom(objectIn(j, "model", where), where));
   }
 
   #remember(model: LoggedModelInfo): LoggedModelInfo {
@@ -447,7 +526,8 @@ export class RestStore implements TrackingStore {
   async getLoggedModel(modelId: string): Promise<LoggedModelInfo> {
     validateModelId(modelId);
     const j = await this.#http.call("GET", `/logged-models/${modelId}`);
-    return this.#remember(loggedModelFrom(j.model as Json));
+    const where = this.#at("GET", `/logged-models/${modelId}`);
+    return this.#remember(loggedModelFrom(objectIn(j, "model", where), where));
   }
 
   /** The logged models of some experiments, paging through the server's answers. */
@@ -455,17 +535,22 @@ export class RestStore implements TrackingStore {
     const { experimentIds, maxResults = 1000 } = options;
     checkMaxResults(maxResults);
     for (const id of experimentIds) validateExperimentId(id);
-    return collectPages(async (token, wanted) => {
-      const j = await this.#http.call("POST", "/logged-models/search", {
-        experiment_ids: experimentIds,
-        max_results: Math.min(this.#pageSize(PAGE), wanted),
-        ...(token ? { page_token: token } : {}),
-      });
-      return {
-        items: ((j.models ?? []) as Json[]).map(loggedModelFrom),
-        nextPageToken: j.next_page_token as string | undefined,
-      };
-    }, maxResults);
+    const where = this.#at("POST", "/logged-models/search");
+    return this.#pages(
+      async (token, wanted) => {
+        const j = await this.#http.call("POST", "/logged-models/search", {
+          experiment_ids: experimentIds,
+          max_results: Math.min(this.#pageSize(PAGE), wanted),
+          ...(token ? { page_token: token } : {}),
+        });
+        return {
+          items: listIn(j, "models", where).map((m) => loggedModelFrom(m, where, "models.")),
+          nextPageToken: pageToken(j, where),
+        };
+      },
+      maxResults,
+      where,
+    );
   }
 
   async #modelRepo(modelId: string): Promise<ArtifactRepository> {
@@ -506,8 +591,12 @@ export class RestStore implements TrackingStore {
   /** The logged-model outputs of a run (`run.outputs.model_outputs`). */
   async getRunOutputs(runId: string): Promise<RunOutput[]> {
     const run = await this.#getRunJson(runId);
-    const outputs = ((run.outputs ?? {}) as Json).model_outputs as Json[] | undefined;
-    return (outputs ?? []).map((o) => ({ modelId: String(o.model_id), step: num(o.step ?? 0) }));
+    const where = this.#at("GET", "/runs/get");
+    const outputs = run.outputs === undefined ? {} : objectIn(run, "outputs", where, "run.");
+    return listIn(outputs, "model_outputs", where, "run.outputs.").map((o) => ({
+      modelId: idIn(o, "model_id", where, "run.outputs.model_outputs."),
+      step: num(o.step ?? 0),
+    }));
   }
 
   /** Records datasets a run used, with their input tags (`POST /runs/log-inputs`). */

@@ -210,6 +210,11 @@ export interface TrackingStore {
   /** The bytes of one artifact file. */
   readArtifact(runId: string, path: string): Promise<Uint8Array>;
   /**
+   * One artifact file as a stream of its bytes, to read a large file without holding it in
+   * memory; RESOURCE_DOES_NOT_EXIST when there is no such file.
+   */
+  openArtifact(runId: string, path: string): Promise<ReadableStream<Uint8Array>>;
+  /**
    * A local path holding the artifact (file or folder) `path`: the file store's own path, or a
    * copy downloaded into `dstPath` (a fresh temporary folder when omitted).
    */

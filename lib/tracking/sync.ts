@@ -11,7 +11,13 @@
  * digest still matches is left alone, a run that grew gets only what the server lacks (metric
  * points, params, tags, artifact files, models), and a sync interrupted half-way — its digest
  * never written — is completed by the next one without duplicates. Artifact files are compared
- * by size and by the content hashes the last sync recorded (`sync.artifacts`).
+ * by size and by the content hashes the last sync recorded (`sync.artifacts`); they are streamed,
+ * for the digest and for the upload, never held whole in memory.
+ *
+ * A run that cannot be sent — a local file that cannot be read, a name or value the server
+ * refuses, its experiment deleted on the server — is reported in `failed` with the reason, and
+ * the other runs go on. Only a server that stops answering (connection errors, timeouts, 5xx once
+ * the retries ran out) ends the sync early.
  *
  * @module
  */
@@ -21,6 +27,7 @@ import { formatMetricLine } from "./_format.ts";
 import { walkArtifacts } from "./artifact_repo.ts";
 import type { Experiment } from "./entities.ts";
 import { MlflowError } from "./errors.ts";
+import { serverUnavailable } from "./http.ts";
 import { RestStore } from "./rest_store.ts";
 import type { Run } from "./run.ts";
 import type { TrackingStore } from "./store.ts";
@@ -88,7 +95,7 @@ export interface SyncReport {
   updated: number;
   /** Runs already up to date. */
   unchanged: number;
-  /** Runs that failed (the server refused something); the others were still synced. */
+  /** Runs that could not be sent, with the reason; the others were still synced. */
   failed: { runId: string; runName: string; error: string }[];
   /** Experiments created on the server. */
   experimentsCreated: number;
@@ -100,9 +107,21 @@ export interface SyncReport {
 
 const zero = (): SyncCounts => ({ points: 0, params: 0, tags: 0, artifacts: 0, models: 0 });
 
-function sha(bytes: Uint8Array): string {
-  return createHash("sha256").update(bytes).digest("hex").slice(0, 16);
+/** The content hash of a stream (its first 16 hex digits are what a sync records) and its size. */
+async function hashStream(
+  stream: ReadableStream<Uint8Array>,
+): Promise<{ size: number; hash: string }> {
+  const h = createHash("sha256");
+  let size = 0;
+  for await (const chunk of stream) {
+    h.update(chunk);
+    size += chunk.length;
+  }
+  return { size, hash: h.digest("hex") };
 }
+
+/** What an error says, for a run reported failed. */
+const reason = (e: unknown) => e instanceof Error ? e.message : String(e);
 
 // ------------------------------------------------------------------ stage 1: the source's runs
 
@@ -158,9 +177,10 @@ async function readSourceRun(
   const files = await walkArtifacts((path) => source.listArtifacts(runId, path));
   const artifacts: SourceRun["artifacts"] = [];
   for (const path of files.map((f) => f.path).sort()) {
-    const bytes = await source.readArtifact(runId, path);
-    artifacts.push({ path, size: bytes.length, sha: sha(bytes) });
-    hash.update(`artifact ${path} ${sha(bytes)}\n`);
+    const content = await hashStream(await source.openArtifact(runId, path));
+    const sha = content.hash.slice(0, 16);
+    artifacts.push({ path, size: content.size, sha, hash: content.hash });
+    hash.update(`artifact ${path} ${sha}\n`);
   }
   const models = await sourceModels(source, runId);
   const sorted = (r: Record<string, string>) =>
@@ -181,7 +201,10 @@ async function readSourceRun(
   };
 }
 
-/** Every run to sync, parents before their children (so links can be rewritten), then by start. */
+/**
+ * Every run to sync, parents before their children (so links can be rewritten), then by start.
+ * A run that cannot be read (say, a file it cannot open) comes with the reason instead.
+ */
 async function readSource(
   source: TrackingStore,
   experiments: Experiment[],
@@ -192,7 +215,23 @@ async function readSource(
       experimentIds: [experiment.experimentId],
       maxResults: 50000,
     });
-    for (const run of found) runs.push(await readSourceRun(source, run, experiment));
+    for (const run of found) {
+      try {
+        runs.push(await readSourceRun(source, run, experiment));
+      } catch (e) {
+        if (serverUnavailable(e)) throw e;
+        const error = `cannot read it: ${reason(e)}`;
+        runs.push({
+          run,
+          experiment,
+          metricKeys: [],
+          artifacts: [],
+          models: [],
+          digest: "",
+          error,
+        });
+      }
+    }
   }
   const byId = new Map(runs.map((r) => [r.run.info.runId, r]));
   const depth = new Map<SourceRun, number>();
@@ -226,48 +265,68 @@ async function matchServer(
   const synced = new Map<string, Run>();
   for (const experiment of experiments) {
     if (!runs.some((r) => r.experiment === experiment)) continue;
-    let remote = await server.getExperimentByName(experiment.name);
-    if (!remote) {
-      try {
-        await server.createExperiment(experiment.name, experiment.tags);
-        report.experimentsCreated++;
-      } catch (e) {
-        if (!(e instanceof MlflowError && e.code === "RESOURCE_ALREADY_EXISTS")) throw e;
+    try {
+      await matchExperiment(server, experiment, report, experimentIds, synced);
+    } catch (e) {
+      if (serverUnavailable(e)) throw e;
+      // Its runs cannot be sent; the other experiments' can.
+      for (const r of runs) {
+        if (r.experiment === experiment) r.error ??= `its experiment: ${reason(e)}`;
       }
-      remote = await server.getExperimentByName(experiment.name);
-    }
-    if (!remote || remote.lifecycleStage !== "active") {
-      throw new MlflowError(
-        "INVALID_STATE",
-        `Experiment '${experiment.name}' is deleted on ${server.uri}; restore it there first`,
-      );
-    }
-    for (const [k, v] of Object.entries(experiment.tags)) {
-      if (remote.tags[k] !== v) await server.setExperimentTag(remote.experimentId, k, v);
-    }
-    experimentIds.set(experiment.experimentId, remote.experimentId);
-    const { runs: found } = await server.searchRuns({
-      experimentIds: [remote.experimentId],
-      filter: `tags.\`${SOURCE_RUN_TAG}\` != ''`,
-      runViewType: "ALL",
-      maxResults: 50000,
-    });
-    // Oldest first, so a stray second copy never replaces the first.
-    for (const r of found.sort((a, b) => a.info.startTime - b.info.startTime)) {
-      const source = r.data.tags[SOURCE_RUN_TAG]!;
-      if (!synced.has(source)) synced.set(source, r);
     }
   }
   return { experimentIds, synced };
+}
+
+/** One experiment's side of {@linkcode matchServer}. */
+async function matchExperiment(
+  server: RestStore,
+  experiment: Experiment,
+  report: SyncReport,
+  experimentIds: Map<string, string>,
+  synced: Map<string, Run>,
+): Promise<void> {
+  let remote = await server.getExperimentByName(experiment.name);
+  if (!remote) {
+    try {
+      await server.createExperiment(experiment.name, experiment.tags);
+      report.experimentsCreated++;
+    } catch (e) {
+      if (!(e instanceof MlflowError && e.code === "RESOURCE_ALREADY_EXISTS")) throw e;
+    }
+    remote = await server.getExperimentByName(experiment.name);
+  }
+  if (!remote || remote.lifecycleStage !== "active") {
+    throw new MlflowError(
+      "INVALID_STATE",
+      `Experiment '${experiment.name}' is deleted on ${server.uri}; restore it there first`,
+    );
+  }
+  for (const [k, v] of Object.entries(experiment.tags)) {
+    if (remote.tags[k] !== v) await server.setExperimentTag(remote.experimentId, k, v);
+  }
+  experimentIds.set(experiment.experimentId, remote.experimentId);
+  const { runs: found } = await server.searchRuns({
+    experimentIds: [remote.experimentId],
+    filter: `tags.\`${SOURCE_RUN_TAG}\` != ''`,
+    runViewType: "ALL",
+    maxResults: 50000,
+  });
+  // Oldest first, so a stray second copy never replaces the first.
+  for (const r of found.sort((a, b) => a.info.startTime - b.info.startTime)) {
+    const source = r.data.tags[SOURCE_RUN_TAG]!;
+    if (!synced.has(source)) synced.set(source, r);
+  }
 }
 
 // ------------------------------------------------------------------ stage 3: pushing runs
 
 /**
  * Pushes a store's runs to a tracking server; see the module docs for what "safe to run again"
- * means. Runs the server refuses (say, a param whose value differs there) are reported in
- * `failed` and the rest continue; a server that stops answering aborts the sync with its error,
- * and running it again finishes the job.
+ * means. Runs that cannot be sent (a param whose value differs on the server, a file that cannot
+ * be read, a name the server refuses) are reported in `failed` with the reason and the rest
+ * continue; a server that stops answering aborts the sync with its error, and running it again
+ * finishes the job.
  *
  * @example
  * ```ts ignore
@@ -304,6 +363,7 @@ export async function syncStore(options: SyncOptions): Promise<SyncReport> {
     let serverRunId = existing?.info.runId ?? "";
     let error: string | undefined;
     try {
+      if (item.error !== undefined) throw new Error(item.error);
       if (existing && existing.info.lifecycleStage !== "active") {
         throw new MlflowError(
           "INVALID_STATE",
@@ -323,15 +383,15 @@ export async function syncStore(options: SyncOptions): Promise<SyncReport> {
       report.runIds[runId] = serverRunId;
       report[outcome]++;
     } catch (e) {
-      // A refusal concerns this run only; anything else (the server gone) ends the sync.
-      if (!(e instanceof MlflowError) || !e.httpStatus || e.httpStatus >= 500) {
-        if (e instanceof Error) {
-          e.message = `Sync stopped at run ${runId} ('${run.info.runName}'): ${e.message}`;
-        }
+      // A refusal concerns this run only; a server that stopped answering ends the sync.
+      if (serverUnavailable(e)) {
+        (e as Error).message = `Sync stopped at run ${runId} ('${run.info.runName}'): ${
+          (e as Error).message
+        }`;
         throw e;
       }
       outcome = "failed";
-      error = e.message;
+      error = reason(e);
       report.failed.push({ runId, runName: run.info.runName, error });
     }
     for (const k of Object.keys(sent) as (keyof SyncCounts)[]) report.sent[k] += sent[k];

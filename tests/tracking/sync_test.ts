@@ -3,6 +3,7 @@
 // and a sync cut off by the server dying completes when run again.
 
 import assert from "node:assert/strict";
+import { join } from "node:path";
 import * as mlflow from "../../lib/mod.ts";
 import { MlflowError } from "../../lib/mod.ts";
 import {
@@ -304,6 +305,52 @@ Deno.test({
         (e: unknown) => e instanceof MlflowError && e.code === "RESOURCE_DOES_NOT_EXIST",
       );
     });
+
+    await t.step(
+      "runs that cannot be sent are reported with the reason; the ones after sync",
+      async () => {
+        mlflow.setTrackingUri(root);
+        await mlflow.setExperiment("sync-e");
+        const names = ["first", "server-refuses", "bad-name", "unreadable", "last"];
+        const ids: string[] = [];
+        for (const name of names) {
+          await mlflow.withRun({ runName: name }, async (run) => {
+            await mlflow.logText(name, "note.txt");
+            ids.push(run.info.runId);
+          });
+        }
+        // Files put there by other means: a name the server decodes to one with '#' (and
+        // refuses), a name this client refuses, and a link to nothing (a file it cannot read).
+        const local = new FileStore(root);
+        const dir = (i: number) => local.artifactDir(ids[i]!);
+        await Deno.writeTextFile(join(dir(1), "a%23b.txt"), "the server sees 'a#b.txt'");
+        await Deno.writeTextFile(join(dir(2), "bad#name.txt"), "refused here");
+        await Deno.symlink(join(dir(3), "gone.txt"), join(dir(3), "dangling.txt"));
+        const events: SyncEvent[] = [];
+        const report = await syncStore({
+          from: root,
+          to: server.url,
+          experiments: ["sync-e"],
+          onProgress: (e) => events.push(e),
+        });
+        assert.deepEqual(events.map((e) => [e.runName, e.outcome]), [
+          ["first", "created"],
+          ["server-refuses", "failed"],
+          ["bad-name", "failed"],
+          ["unreadable", "failed"],
+          ["last", "created"],
+        ]);
+        const why = Object.fromEntries(report.failed.map((f) => [f.runName, f.error]));
+        assert.match(why["server-refuses"]!, /Invalid path.*a%2523b\.txt|a%23b\.txt.*Invalid path/);
+        assert.match(why["bad-name"]!, /cannot read it: .*'bad#name\.txt'/);
+        assert.match(why["unreadable"]!, /cannot read it: .*dangling\.txt/);
+        const copy = new RestStore(server.url);
+        for (const i of [0, 4]) {
+          const note = await copy.readArtifact(report.runIds[ids[i]!]!, "note.txt");
+          assert.equal(new TextDecoder().decode(note), names[i]);
+        }
+      },
+    );
     mlflow.setTrackingUri(await tempStore());
   },
 });
