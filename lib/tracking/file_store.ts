@@ -50,6 +50,7 @@ import type {
 import { LocalArtifactRepository } from "./artifact_repo.ts";
 import { Run } from "./run.ts";
 import {
+  checkRunsMaxResults,
   compileExperimentFilter,
   compileFilter,
   compileOrderBy,
@@ -525,7 +526,7 @@ export class FileStore implements TrackingStore {
    */
   searchRuns(options: StoreSearchRunsOptions): SearchResult {
     const { experimentIds, maxResults = 1000, runViewType = "ACTIVE_ONLY" } = options;
-    checkMaxResults(maxResults);
+    checkRunsMaxResults(maxResults);
     const matches = compileFilter(options.filter ?? "");
     const sort = compileOrderBy(options.orderBy ?? []);
     const expDirs = experimentIds.map((id) => this.#experimentDir(id)).filter((d) => d !== null);

@@ -25,7 +25,12 @@ import { type ArtifactRepository, artifactRepository, walkArtifacts } from "./ar
 import { collectPages } from "./paging.ts";
 import { experimentFrom, type Json, kvList, loggedModelFrom, num, runFrom } from "./_rest_codec.ts";
 import type { Run } from "./run.ts";
-import { compileExperimentFilter, compileFilter, compileOrderBy } from "./search.ts";
+import {
+  checkRunsMaxResults,
+  compileExperimentFilter,
+  compileFilter,
+  compileOrderBy,
+} from "./search.ts";
 import { EXPERIMENT_GRAMMAR, parseOrderBy } from "./search_grammar.ts";
 import type {
   Batch,
@@ -297,10 +302,13 @@ export class RestStore implements TrackingStore {
    */
   async searchRuns(options: StoreSearchRunsOptions): Promise<SearchResult> {
     const { experimentIds, maxResults = 1000, runViewType = "ACTIVE_ONLY" } = options;
-    checkMaxResults(maxResults);
+    checkRunsMaxResults(maxResults);
     for (const id of experimentIds) validateExperimentId(id);
     compileFilter(options.filter ?? "");
     compileOrderBy(options.orderBy ?? []);
+    // Below 1, as on the file store (MLflow's file store slices its answer with max_results:
+    // 0 gives no runs, -n all but the last n); a database-backed server would refuse it.
+    if (maxResults === 0) return { runs: [], skipped: [] };
     const runs = await collectPages(async (token, wanted) => {
       const j = await this.#http.call("POST", "/runs/search", {
         experiment_ids: experimentIds,
@@ -314,8 +322,8 @@ export class RestStore implements TrackingStore {
         items: ((j.runs ?? []) as Json[]).map(runFrom),
         nextPageToken: j.next_page_token as string | undefined,
       };
-    }, maxResults);
-    return { runs, skipped: [] };
+    }, maxResults > 0 ? maxResults : Infinity);
+    return { runs: runs.slice(0, maxResults), skipped: [] };
   }
 
   // ---------------------------------------------------------------- artifacts

@@ -52,6 +52,33 @@ export function likeToRegExp(pattern: string, ignoreCase: boolean): RegExp {
   return new RegExp(`^${re}${tail}`, "u");
 }
 
+/**
+ * Checks `search_runs`'s `max_results` as MLflow's file store does: an integer, at most 50,000.
+ * It slices the sorted runs with it as Python slices a list, so 0 gives no runs and a negative
+ * `n` all but the last `-n` (`Array.prototype.slice(0, n)` does the same). Servers backed by a
+ * database refuse anything below 1 themselves.
+ *
+ * @example Zero and negative limits are answered, fractions and huge ones refused
+ * ```ts
+ * import { checkRunsMaxResults } from "./search.ts";
+ * import assert from "node:assert/strict";
+ *
+ * checkRunsMaxResults(0);
+ * checkRunsMaxResults(-2);
+ * assert.deepEqual(["a", "b", "c"].slice(0, -2), ["a"]);
+ * assert.throws(() => checkRunsMaxResults(50001), /at most 50000/);
+ * assert.throws(() => checkRunsMaxResults(1.5), /max_results/);
+ * ```
+ */
+export function checkRunsMaxResults(maxResults: number): void {
+  if (!Number.isInteger(maxResults) || maxResults > 50000) {
+    throw invalid(
+      `Invalid value ${maxResults} for parameter 'max_results' supplied. It must be an ` +
+        `integer at most 50000`,
+    );
+  }
+}
+
 /** Search attribute names → the `RunInfo` fields they read. */
 const ATTRIBUTE_FIELDS: Record<string, keyof RunInfo> = {
   run_id: "runId",
