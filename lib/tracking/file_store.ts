@@ -56,6 +56,7 @@ import type {
 import { LocalArtifactRepository, openArtifactFile } from "./artifact_repo.ts";
 import { Run } from "./run.ts";
 import {
+  checkRunsMaxResults,
   compileExperimentFilter,
   compileFilter,
   compileOrderBy,
@@ -636,7 +637,7 @@ export class FileStore implements TrackingStore {
    */
   searchRuns(options: StoreSearchRunsOptions): SearchResult {
     const { experimentIds, maxResults = 1000, runViewType = "ACTIVE_ONLY" } = options;
-    checkMaxResults(maxResults);
+    checkRunsMaxResults(maxResults);
     const matches = compileFilter(options.filter ?? "");
     const sort = compileOrderBy(options.orderBy ?? []);
     const expDirs = experimentIds.map((id) => this.#experimentDir(id)).filter((d) => d !== null);

@@ -46,7 +46,12 @@ import {
   runFrom,
 } from "./_rest_codec.ts";
 import type { Run } from "./run.ts";
-import { compileExperimentFilter, compileFilter, compileOrderBy } from "./search.ts";
+import {
+  checkRunsMaxResults,
+  compileExperimentFilter,
+  compileFilter,
+  compileOrderBy,
+} from "./search.ts";
 import { EXPERIMENT_GRAMMAR, parseOrderBy } from "./search_grammar.ts";
 import type {
   Batch,
@@ -351,10 +356,13 @@ export class RestStore implements TrackingStore {
    */
   async searchRuns(options: StoreSearchRunsOptions): Promise<SearchResult> {
     const { experimentIds, maxResults = 1000, runViewType = "ACTIVE_ONLY" } = options;
-    checkMaxResults(maxResults);
+    checkRunsMaxResults(maxResults);
     for (const id of experimentIds) validateExperimentId(id);
     compileFilter(options.filter ?? "");
     compileOrderBy(options.orderBy ?? []);
+    // Below 1, as on the file store (MLflow's file store slices its answer with max_results:
+    // 0 gives no runs, -n all but the last n); a database-backed server would refuse it.
+    if (maxResults === 0) return { runs: [], skipped: [] };
     const where = this.#at("POST", "/runs/search");
     const runs = await this.#pages(
       async (token, wanted) => {
@@ -371,10 +379,10 @@ export class RestStore implements TrackingStore {
           nextPageToken: pageToken(j, where),
         };
       },
-      maxResults,
+      maxResults > 0 ? maxResults : Infinity,
       where,
     );
-    return { runs, skipped: [] };
+    return { runs: runs.slice(0, maxResults), skipped: [] };
   }
 
   // ---------------------------------------------------------------- artifacts

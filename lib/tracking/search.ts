@@ -1,13 +1,14 @@
 /**
  * MLflow's search semantics (`mlflow/utils/search_utils.py`) on parsed filters: which runs or
- * experiments match (LIKE as MLflow evaluates it in memory, NaN and missing values as MLflow
- * treats them), and MLflow's ordering rules (natural order start time descending then run id;
- * missing values and NaN last).
+ * experiments match (LIKE and ILIKE as MLflow evaluates them in memory, with Python's regex and
+ * its case rules; NaN and missing values as MLflow treats them), and MLflow's ordering rules
+ * (natural order start time descending then run id; missing values and NaN last).
  *
  * @module
  */
 
 import { invalid } from "./errors.ts";
+import { ignoreCaseClass } from "./_search_chars.ts";
 import type { Experiment, RunInfo } from "./entities.ts";
 import type { Run } from "./run.ts";
 import {
@@ -19,17 +20,63 @@ import {
   parseOrderBy,
 } from "./search_grammar.ts";
 
-/** SQL LIKE as MLflow evaluates it in memory: `%` → any text, `_` → one character. */
+/**
+ * SQL LIKE as MLflow evaluates it in memory (`_like`, `_ilike` in `search_utils.py`): the
+ * pattern becomes a Python regex — `%` any text, `_` one character (neither crosses a newline),
+ * anchored at the start, and at the end unless the pattern ends with `%` (where Python's `$`
+ * also matches before one final newline). ILIKE compiles it with `re.IGNORECASE`, whose rules
+ * differ from JavaScript's `/i`: `i`, `I`, `İ` and `ı` are one letter to it, as are `s`, `S`
+ * and `ſ`, or `k`, `K` and the Kelvin sign.
+ *
+ * @example Anchors and wildcards; case folded as Python folds it
+ * ```ts
+ * import { likeToRegExp } from "./search.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.ok(likeToRegExp("rf-%", false).test("rf-10"));
+ * assert.ok(!likeToRegExp("rf-_", false).test("rf-10"));
+ * assert.ok(likeToRegExp("İD-%", true).test("id-3"));
+ * assert.ok(likeToRegExp("ſtatus", true).test("STATUS"));
+ * ```
+ */
 export function likeToRegExp(pattern: string, ignoreCase: boolean): RegExp {
   let re = "";
   for (const ch of pattern) {
     if (ch === "%") re += "[^\\n]*";
     else if (ch === "_") re += "[^\\n]";
+    else if (ignoreCase) re += ignoreCaseClass(ch);
     else re += ch.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
   }
   // Python's re.match anchors at the start; `$` also matches before a final newline.
   const tail = pattern.endsWith("%") ? "" : "(?=\\n?$)";
-  return new RegExp(`^${re}${tail}`, ignoreCase ? "iu" : "u");
+  return new RegExp(`^${re}${tail}`, "u");
+}
+
+/**
+ * Checks `search_runs`'s `max_results` as MLflow's file store does: an integer, at most 50,000.
+ * It slices the sorted runs with it as Python slices a list, so 0 gives no runs and a negative
+ * `n` all but the last `-n` (`Array.prototype.slice(0, n)` does the same). Servers backed by a
+ * database refuse anything below 1 themselves.
+ *
+ * @example Zero and negative limits are answered, fractions and huge ones refused
+ * ```ts
+ * import { checkRunsMaxResults } from "./search.ts";
+ * import assert from "node:assert/strict";
+ *
+ * checkRunsMaxResults(0);
+ * checkRunsMaxResults(-2);
+ * assert.deepEqual(["a", "b", "c"].slice(0, -2), ["a"]);
+ * assert.throws(() => checkRunsMaxResults(50001), /at most 50000/);
+ * assert.throws(() => checkRunsMaxResults(1.5), /max_results/);
+ * ```
+ */
+export function checkRunsMaxResults(maxResults: number): void {
+  if (!Number.isInteger(maxResults) || maxResults > 50000) {
+    throw invalid(
+      `Invalid value ${maxResults} for parameter 'max_results' supplied. It must be an ` +
+        `integer at most 50000`,
+    );
+  }
 }
 
 /** Search attribute names → the `RunInfo` fields they read. */
@@ -41,23 +88,26 @@ const ATTRIBUTE_FIELDS: Record<string, keyof RunInfo> = {
   start_time: "startTime",
   end_time: "endTime",
   artifact_uri: "artifactUri",
-  experiment_id: "experimentId",
-  lifecycle_stage: "lifecycleStage",
 };
 
 function attributeValue(run: Run, key: string): string | number | null {
-  const field = ATTRIBUTE_FIELDS[aliasAttribute(key)];
-  return field ? run.info[field] : null;
+  const name = aliasAttribute(key);
+  return Object.hasOwn(ATTRIBUTE_FIELDS, name) ? run.info[ATTRIBUTE_FIELDS[name]!] : null;
+}
+
+/** `record[key]`, or null when the record has no such key of its own. */
+function own<T>(record: Record<string, T>, key: string): T | null {
+  return Object.hasOwn(record, key) ? record[key]! : null;
 }
 
 function lookup(run: Run, type: EntityType, key: string): string | number | null {
   switch (type) {
     case "metric":
-      return key in run.data.metrics ? run.data.metrics[key]! : null;
+      return own(run.data.metrics, key);
     case "parameter":
-      return key in run.data.params ? run.data.params[key]! : null;
+      return own(run.data.params, key);
     case "tag":
-      return key in run.data.tags ? run.data.tags[key]! : null;
+      return own(run.data.tags, key);
     case "attribute":
       return attributeValue(run, key);
     default:
@@ -124,9 +174,10 @@ function matchClause(
 }
 
 /**
- * Compiles a filter into a predicate over runs.
+ * Compiles a filter into a predicate over runs. The filter is parsed (and refused) as MLflow
+ * parses it; see {@linkcode parseFilter}.
  *
- * @example
+ * @example A run's metrics, params and tags against one filter
  * ```ts
  * import { compileFilter } from "./search.ts";
  * import { Run } from "./run.ts";
@@ -203,6 +254,23 @@ function comparePy(a: string | number, b: string | number): number {
  * Compiles ORDER BY clauses into a sort: natural order (start time descending, then run id
  * ascending), then each clause applied as a stable sort from the last to the first, with
  * missing values last and NaN just before them, in both directions.
+ *
+ * @example Runs by a metric, the one without it last
+ * ```ts
+ * import { compileOrderBy } from "./search.ts";
+ * import { Run } from "./run.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const run = (runName: string, acc?: number) =>
+ *   new Run(
+ *     { runId: runName.padEnd(32, "0"), experimentId: "0", runName, userId: "me",
+ *       status: "FINISHED", startTime: 0, endTime: 1, artifactUri: "", lifecycleStage: "active" },
+ *     { params: {}, metrics: acc === undefined ? {} : { acc }, tags: {} },
+ *   );
+ * const sort = compileOrderBy(["metrics.acc DESC"]);
+ * const names = sort([run("a", 0.5), run("b"), run("c", 0.9)]).map((r) => r.info.runName);
+ * assert.deepEqual(names, ["c", "a", "b"]);
+ * ```
  */
 export function compileOrderBy(orderBy: string[]): (runs: Run[]) => Run[] {
   const clauses = orderBy.map((clause) => parseOrderBy(clause));
@@ -239,16 +307,17 @@ const EXPERIMENT_FIELDS: Record<string, keyof Experiment> = {
 };
 
 function experimentValue(e: Experiment, type: EntityType, key: string): string | number | null {
-  if (type === "tag") return key in e.tags ? e.tags[key]! : null;
-  const field = EXPERIMENT_FIELDS[key];
-  return field ? e[field] as string | number | null : null;
+  if (type === "tag") return own(e.tags, key);
+  return Object.hasOwn(EXPERIMENT_FIELDS, key)
+    ? e[EXPERIMENT_FIELDS[key]!] as string | number | null
+    : null;
 }
 
 /**
  * Compiles an experiment filter (`name LIKE 'rf%' and tags.team = 'ml'`, `creation_time > 0`,
  * `experiment_id IN ('1', '2')`) into a predicate, with MLflow's `search_experiments` rules.
  *
- * @example
+ * @example A name pattern and a tag that must be set
  * ```ts
  * import { compileExperimentFilter } from "./search.ts";
  * import assert from "node:assert/strict";
@@ -268,14 +337,29 @@ export function compileExperimentFilter(filter: string): (experiment: Experiment
 
 /**
  * Sorts experiments as MLflow's `search_experiments` does: by each order-by clause in turn with
- * missing values last, then by `experiment_id` descending unless a clause names it; the default
- * order is `creation_time DESC, experiment_id ASC`.
+ * missing values last, then by `experiment_id` descending unless a clause names it; without
+ * clauses (none given, or an empty list) the order is `creation_time DESC, experiment_id ASC`.
+ *
+ * @example Newest first by default, or by name
+ * ```ts
+ * import { sortExperiments } from "./search.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const exp = (experimentId: string, name: string, creationTime: number) => ({
+ *   experimentId, name, creationTime, lastUpdateTime: creationTime, artifactLocation: "",
+ *   lifecycleStage: "active" as const, tags: {},
+ * });
+ * const all = [exp("1", "b", 10), exp("2", "a", 20), exp("3", "c", 20)];
+ * assert.deepEqual(sortExperiments(all).map((e) => e.experimentId), ["2", "3", "1"]);
+ * assert.deepEqual(sortExperiments(all, ["name"]).map((e) => e.name), ["a", "b", "c"]);
+ * ```
  */
 export function sortExperiments(
   experiments: readonly Experiment[],
-  orderBy: readonly string[] = ["creation_time DESC", "experiment_id ASC"],
+  orderBy?: readonly string[],
 ): Experiment[] {
-  const clauses = orderBy.map((clause) => parseOrderBy(clause, EXPERIMENT_GRAMMAR));
+  const order = orderBy?.length ? orderBy : ["creation_time DESC", "experiment_id ASC"];
+  const clauses = order.map((clause) => parseOrderBy(clause, EXPERIMENT_GRAMMAR));
   for (const c of clauses) {
     if (c.type !== "attribute") throw invalid(`Invalid order_by entity: ${c.type}`);
   }

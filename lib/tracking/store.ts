@@ -70,7 +70,10 @@ export interface StoreSearchRunsOptions {
   filter?: string;
   /** MLflow order-by clauses, e.g. `["metrics.acc DESC"]`. */
   orderBy?: string[];
-  /** At most this many runs (1 … 50,000). @default 1000 */
+  /**
+   * At most this many runs: an integer up to 50,000, sliced as MLflow's file store slices (0
+   * gives no runs, `-n` all but the last n). @default 1000
+   */
   maxResults?: number;
   /** Which runs by lifecycle stage. @default "ACTIVE_ONLY" */
   runViewType?: ViewType;
