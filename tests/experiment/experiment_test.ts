@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import * as ml from "../../lib/mod.ts";
+import { FileStore } from "../../lib/tracking/mod.ts";
 
 const data = ml.seedDataset();
 
@@ -50,4 +51,58 @@ Deno.test("runGrid logs one run per point, in order, and forestGrowth refuses k-
   assert.equal((await ml.runModels(runs[0]!.info.runId)).model, undefined);
   const knn = ml.trainKNeighbors(data.XTrain, data.yTrain, { autolog: false });
   assert.throws(() => ml.forestGrowth(knn, data.XTest, data.yTest), /model kind is k_neighbors/);
+});
+
+Deno.test("runs record the train and test parts of their data as inputs", async () => {
+  ml.setTrackingUri(join(await Deno.makeTempDir(), "mlruns"));
+  const { training, testing } = ml.splitDatasets(data);
+  for (
+    const run of [
+      await ml.runKNeighbors({ nNeighbors: 3, data, logModel: false }),
+      await ml.runRandomForest({ maxDepth: 2, nEstimators: 3, data, logModel: false }),
+    ]
+  ) {
+    const inputs = run.inputs.datasetInputs
+      .map((i) => [i.dataset.name, i.dataset.digest, i.tags["mlflow.data.context"]])
+      .sort();
+    assert.deepEqual(inputs, [
+      ["seed-test", testing.digest, "testing"],
+      ["seed-train", training.digest, "training"],
+    ]);
+  }
+  const found = await ml.searchRuns({
+    experimentNames: ["k-neighbours", "random-forest"],
+    filter: `datasets.digest = '${training.digest}'`,
+  });
+  assert.equal(found.length, 2);
+});
+
+Deno.test("invalid hyperparameters are refused with the models' messages before any run starts", async () => {
+  const store = join(await Deno.makeTempDir(), "mlruns");
+  ml.setTrackingUri(store);
+  await assert.rejects(ml.runKNeighbors({ nNeighbors: 0, data }), {
+    name: "RangeError",
+    message: "Cannot train k-neighbours: nNeighbors must be at least 1, current value is 0",
+  });
+  await assert.rejects(ml.runKNeighbors({ nNeighbors: 5000, data }), {
+    name: "RangeError",
+    message: "Cannot train k-neighbours: nNeighbors must be at most the number of training " +
+      "rows (750), current value is 5000",
+  });
+  await assert.rejects(ml.runKNeighbors({ nNeighbors: 2.5, data }), { name: "TypeError" });
+  await assert.rejects(ml.runRandomForest({ maxDepth: 0, data }), {
+    name: "RangeError",
+    message: "Cannot train random forest: maxDepth must be at least 1, current value is 0",
+  });
+  await assert.rejects(
+    ml.runRandomForest({ nEstimators: 0, data }),
+    /nEstimators must be at least 1/,
+  );
+  // The same messages as training itself gives.
+  assert.throws(
+    () => ml.trainKNeighbors(data.XTrain, data.yTrain, { nNeighbors: 5000, autolog: false }),
+    /nNeighbors must be at most the number of training rows \(750\), current value is 5000/,
+  );
+  // Nothing was written: no run, not even an experiment.
+  assert.deepEqual(new FileStore(store).listExperiments(), []);
 });
