@@ -29,5 +29,5 @@ export { kNeighborsRunParams, randomForestRunParams } from "./run_params.ts";
 export { EXPERIMENTS, type RunOptions } from "./run_options.ts";
 export { runKNeighbors } from "./run_k_neighbors.ts";
 export { runRandomForest } from "./run_random_forest.ts";
-export { grid, type GridPoint, runGrid } from "./grid.ts";
+export { grid, type GridPoint, type GridRuns, runGrid, type RunGridOptions } from "./grid.ts";
 export { summarizeSweep, type SweepSummaryOptions } from "./sweep.ts";

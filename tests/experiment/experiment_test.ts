@@ -105,4 +105,47 @@ Deno.test("invalid hyperparameters are refused with the models' messages before 
   );
   // Nothing was written: no run, not even an experiment.
   assert.deepEqual(new FileStore(store).listExperiments(), []);
+  // In a sweep, an invalid point counts as failed on the parent and logs no run.
+  const runs = await ml.runGrid(ml.grid({ nNeighbors: [0, 3] }), { data, logModel: false });
+  assert.deepEqual(runs.map((r) => r.info.runName), ["knn-k3"]);
+  const all = await ml.searchRuns({ experimentNames: ["k-neighbours"], runViewType: "ALL" });
+  assert.deepEqual(all.map((r) => r.info.runName).sort(), ["knn-k3", "sweep-k-neighbours"]);
+  assert.ok(all.every((r) => r.info.status === "FINISHED"));
+  assert.equal(runs.parents[0]!.data.tags["sweep.failed"], "1");
+  assert.equal(runs.parents[0]!.data.tags["sweep.runs"], "2");
+});
+
+Deno.test("a sweep with skipExisting, run twice, logs its points once and the second parent reuses them", async () => {
+  ml.setTrackingUri(join(await Deno.makeTempDir(), "mlruns"));
+  const points = ml.grid({ nNeighbors: [1, 5], maxDepth: [2], nEstimators: [4] });
+  const first = await ml.runGrid(points, { data, logModel: false, skipExisting: true });
+  assert.equal(first.reused.length, 0);
+  const second = await ml.runGrid(points, { data, logModel: false, skipExisting: true });
+  assert.deepEqual(second.map((r) => r.info.runId), first.map((r) => r.info.runId));
+  assert.equal(second.reused.length, 3);
+  for (const [i, parent] of second.parents.entries()) {
+    const before = first.parents[i]!;
+    assert.notEqual(parent.info.runId, before.info.runId);
+    assert.equal(parent.data.tags["sweep.reused"], String(before.data.tags["sweep.runs"]));
+    assert.equal(parent.data.tags["sweep.runs"], before.data.tags["sweep.runs"]);
+    assert.equal(parent.data.tags["sweep.best_run_id"], before.data.tags["sweep.best_run_id"]);
+    assert.equal(parent.data.metrics.best_test_accuracy, before.data.metrics.best_test_accuracy);
+    const listed = await ml.loadDict<{ run_id: string; reused: boolean }[]>(
+      parent.info.runId,
+      "sweep_runs.json",
+    );
+    assert.ok(listed.length > 0 && listed.every((r) => r.reused));
+  }
+  const all = await ml.searchRuns({ experimentNames: ["k-neighbours", "random-forest"] });
+  assert.equal(all.length, 3 + 4, "3 point runs and 4 parents");
+  // Without skipExisting, or with other data, the points are trained again.
+  const other = { ...data, XTrain: data.XTrain.slice(0, 600), yTrain: data.yTrain.slice(0, 600) };
+  const changed = await ml.runGrid(points, { data: other, logModel: false, skipExisting: true });
+  assert.equal(changed.reused.length, 0);
+  const again = await ml.runGrid(points, { data, logModel: false });
+  assert.equal(again.reused.length, 0);
+  assert.equal(
+    (await ml.searchRuns({ experimentNames: ["k-neighbours", "random-forest"] })).length,
+    7 + 2 * (3 + 2),
+  );
 });
