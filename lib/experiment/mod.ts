@@ -31,3 +31,4 @@ export { runKNeighbors } from "./run_k_neighbors.ts";
 export { runRandomForest } from "./run_random_forest.ts";
 export { grid, type GridPoint, type GridRuns, runGrid, type RunGridOptions } from "./grid.ts";
 export { summarizeSweep, type SweepSummaryOptions } from "./sweep.ts";
+export { describeRuns, type DescribeRunsOptions, RunsSummary } from "./describe_runs.ts";
