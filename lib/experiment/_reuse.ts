@@ -5,6 +5,7 @@
  * @module
  */
 
+import { runModels } from "../flavor/mod.ts";
 import type { ModelParams } from "../models/mod.ts";
 import { type Run, searchRuns } from "../tracking/mod.ts";
 import type { SplitDatasets } from "./datasets.ts";
@@ -62,13 +63,19 @@ export async function loggedRuns(identity: RunIdentity): Promise<Run[]> {
   );
 }
 
+/** Options of {@linkcode findReusable}. */
+export interface FindReusableOptions {
+  /** Only a run with a logged model will do (the new run would log one). @default false */
+  withModel?: boolean;
+}
+
 /**
  * The first of `candidates` whose params are exactly `params` (the same names, the same values
- * as the store keeps them), or undefined.
+ * as the store keeps them) and, with `withModel`, that has a logged model; or undefined.
  *
  * @example A match on n_neighbors
  * ```ts
- * import { sameParams } from "./_reuse.ts";
+ * import { findReusable } from "./_reuse.ts";
  * import { Run } from "../tracking/mod.ts";
  * import assert from "node:assert/strict";
  *
@@ -77,14 +84,23 @@ export async function loggedRuns(identity: RunIdentity): Promise<Run[]> {
  *     startTime: 0, endTime: 1, artifactUri: "", lifecycleStage: "active" },
  *   { params: { n_neighbors: "5" }, metrics: {}, tags: {} },
  * );
- * assert.equal(sameParams([run], { n_neighbors: 5 }), run);
- * assert.equal(sameParams([run], { n_neighbors: 7 }), undefined);
+ * assert.equal(await findReusable([run], { n_neighbors: 5 }), run);
+ * assert.equal(await findReusable([run], { n_neighbors: 7 }), undefined);
  * ```
  */
-export function sameParams(candidates: readonly Run[], params: ModelParams): Run | undefined {
+export async function findReusable(
+  candidates: readonly Run[],
+  params: ModelParams,
+  options: FindReusableOptions = {},
+): Promise<Run | undefined> {
+  const { withModel = false } = options;
   const wanted = Object.entries(params);
-  return candidates.find((run) =>
-    Object.keys(run.data.params).length === wanted.length &&
-    wanted.every(([key, value]) => run.data.params[key] === paramText(value))
-  );
+  for (const run of candidates) {
+    const same = Object.keys(run.data.params).length === wanted.length &&
+      wanted.every(([key, value]) => run.data.params[key] === paramText(value));
+    if (!same) continue;
+    if (withModel && Object.keys(await runModels(run.info.runId)).length === 0) continue;
+    return run;
+  }
+  return undefined;
 }

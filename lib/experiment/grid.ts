@@ -9,7 +9,7 @@ import { seedDataset } from "../data/mod.ts";
 import { progress } from "../display/progress.ts";
 import type { ModelParams } from "../models/mod.ts";
 import { getRun, type Run, setExperiment, withRun } from "../tracking/mod.ts";
-import { loggedRuns, sameParams } from "./_reuse.ts";
+import { findReusable, loggedRuns } from "./_reuse.ts";
 import { splitDatasets } from "./datasets.ts";
 import type { Split } from "./evaluate.ts";
 import { runKNeighbors } from "./run_k_neighbors.ts";
@@ -61,8 +61,9 @@ export interface RunGridOptions extends Omit<RunOptions, "runName" | "nested"> {
    * Reuse, instead of training again, a point already logged with the same code and data: a
    * FINISHED run of the experiment with the same params, the same training and test data (the
    * digests of its `training` and `testing` inputs) and the same git commit
-   * (`mlflow.source.git.commit`; outside a git checkout nothing is reused). The sweep's parent
-   * counts the reused run as one of its results; the run stays nested under its own parent.
+   * (`mlflow.source.git.commit`; outside a git checkout nothing is reused) — and a logged model,
+   * unless `logModel` is false. The sweep's parent counts the reused run as one of its results;
+   * the run stays nested under its own parent.
    * @default false
    */
   skipExisting?: boolean;
@@ -123,6 +124,7 @@ export async function runGrid(
   options: RunGridOptions = {},
 ): Promise<GridRuns> {
   const { label = "runs", skipExisting = false, ...runOptions } = options;
+  const withModel = runOptions.logModel ?? true; // a run reused in place of one with a model has one
   const data = runOptions.data ?? seedDataset();
   const datasets = splitDatasets(data, { name: runOptions.datasetName });
   const bar = progress(points.length, { label });
@@ -154,7 +156,7 @@ export async function runGrid(
           for (const point of mine) {
             try {
               const existing = earlier.length
-                ? sameParams(earlier, paramsOf(point, data))
+                ? await findReusable(earlier, paramsOf(point, data), { withModel })
                 : undefined;
               const run = existing ?? await runPoint(point, { ...runOptions, data });
               children.push(run);

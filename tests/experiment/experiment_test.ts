@@ -148,4 +148,12 @@ Deno.test("a sweep with skipExisting, run twice, logs its points once and the se
     (await ml.searchRuns({ experimentNames: ["k-neighbours", "random-forest"] })).length,
     7 + 2 * (3 + 2),
   );
+  // A sweep that logs models reuses only runs that have one.
+  const withModels = await ml.runGrid(points, { data, skipExisting: true });
+  assert.equal(withModels.reused.length, 0);
+  const reusedWithModels = await ml.runGrid(points, { data, skipExisting: true });
+  assert.deepEqual(
+    reusedWithModels.reused.map((r) => r.info.runId),
+    withModels.map((r) => r.info.runId),
+  );
 });
