@@ -1,8 +1,10 @@
 /**
  * `deno task demo`: the whole story on a fresh clone. Logs k-neighbours and random-forest runs
- * over a small hyperparameter grid into `mlruns/`, executes the notebooks with Jupyter (each
- * logs one more run and draws the comparisons), writes the HTML reports, and ends with the best
- * run of each family, the number of runs, and where the reports are. Running it again adds runs.
+ * over a small hyperparameter grid into `mlruns/` (one sweep per family), executes the notebooks
+ * with Jupyter (each training notebook logs one more run; the last draws the comparisons), writes
+ * the HTML reports, and ends with the best run of each family, the number of runs, and where the
+ * reports are. Running it again reuses the grid's runs logged with the same code and data (only
+ * the sweeps' parents and the notebooks' runs are added).
  *
  * Options: `--quick` (a smaller grid), `--no-reports` (skip Jupyter), `--reports <dir>` (where
  * the reports go; `reports/` by default).
@@ -36,12 +38,14 @@ const points = values.quick
     nEstimators: [10, 20, 100],
   });
 const data = ml.seedDataset();
-const runs = await ml.runGrid(points, { data, label: "training grid" });
-const sweeps = new Set(runs.map((r) => r.data.tags["mlflow.parentRunId"])).size;
+// A point already logged with the same code and data (an earlier demo) is reused, not trained
+// again: running the demo twice does not duplicate the grid.
+const runs = await ml.runGrid(points, { data, label: "training grid", skipExisting: true });
+const reused = runs.reused.length;
 console.log(
-  `Logged ${runs.length} runs in ${sweeps} sweeps in ${
-    ((performance.now() - t0) / 1000).toFixed(1)
-  } s`,
+  `Logged ${runs.length - reused} runs in ${runs.parents.length} sweeps${
+    reused ? ` (${reused} more reused, logged earlier with the same code and data)` : ""
+  } in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
 );
 
 const reports: string[] = [];
@@ -71,7 +75,7 @@ for (const family of Object.values(ml.EXPERIMENTS)) {
   total += all.length;
   const [best] = await ml.searchRuns({
     experimentNames: [family],
-    filter: "attributes.status = 'FINISHED'",
+    filter: "attributes.status = 'FINISHED' and tags.`sweep.runs` IS NULL",
     orderBy: ["metrics.test_accuracy DESC", "metrics.test_roc_auc DESC"],
     maxResults: 1,
   });

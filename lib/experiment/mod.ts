@@ -22,9 +22,13 @@
  */
 
 export { evaluateModel, type ModelMetrics, type Split } from "./evaluate.ts";
+export { confusionMatrixChart } from "./confusion_chart.ts";
+export { type SplitDatasets, splitDatasets, type SplitDatasetsOptions } from "./datasets.ts";
 export { forestGrowth } from "./forest_growth.ts";
+export { kNeighborsRunParams, randomForestRunParams } from "./run_params.ts";
 export { EXPERIMENTS, type RunOptions } from "./run_options.ts";
 export { runKNeighbors } from "./run_k_neighbors.ts";
 export { runRandomForest } from "./run_random_forest.ts";
-export { grid, type GridPoint, runGrid } from "./grid.ts";
+export { grid, type GridPoint, type GridRuns, runGrid, type RunGridOptions } from "./grid.ts";
 export { summarizeSweep, type SweepSummaryOptions } from "./sweep.ts";
+export { describeRuns, type DescribeRunsOptions, RunsSummary } from "./describe_runs.ts";

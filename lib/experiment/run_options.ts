@@ -24,6 +24,11 @@ export const EXPERIMENTS = { kNeighbors: "k-neighbours", randomForest: "random-f
 export interface RunOptions {
   /** Rows to train and test on. @default seedDataset() */
   data?: Split;
+  /**
+   * The data set's name: the run's inputs are `<name>-train` (context `training`) and
+   * `<name>-test` (context `testing`). @default "seed"
+   */
+  datasetName?: string;
   /** Run name. @default e.g. "knn-k5" or "rf-d3-n20" */
   runName?: string;
   /** Experiment to log into. @default "k-neighbours" or "random-forest" */

@@ -1,20 +1,41 @@
 /**
- * The original project's random-forest training script as a function.
+ * The original project's random-forest training script as a function: the same steps, in the
+ * same order, as the `train_random_forest` notebook's cells.
  *
  * @module
  */
 
+import { saveChart } from "../charts/mod.ts";
 import { seedDataset } from "../data/mod.ts";
+import { logModel } from "../flavor/mod.ts";
 import { trainRandomForest } from "../models/mod.ts";
-import { getRun, getStore, type Run, setExperiment, withRun } from "../tracking/mod.ts";
-import { recordFit } from "./_record_fit.ts";
+import {
+  getRun,
+  logInput,
+  logMetric,
+  logMetrics,
+  logParams,
+  type Run,
+  setExperiment,
+  withRun,
+} from "../tracking/mod.ts";
+import { confusionMatrixChart } from "./confusion_chart.ts";
+import { splitDatasets } from "./datasets.ts";
+import { evaluateModel } from "./evaluate.ts";
 import { forestGrowth } from "./forest_growth.ts";
 import { EXPERIMENTS, type RunOptions } from "./run_options.ts";
+import { randomForestRunParams } from "./run_params.ts";
 
 /**
  * Trains `StandardScaler → random forest` on the seed data set inside a new run of the
- * "random-forest" experiment (tagged `model_family`) and logs everything, including
- * `test_accuracy_by_trees` (one step per number of trees); returns the finished run.
+ * "random-forest" experiment (tagged `model_family`) and returns the finished run. The run
+ * records what the `train_random_forest` notebook records: the params, the train and test parts
+ * of the data as inputs (contexts `training` and `testing`), the metrics of
+ * {@linkcode evaluateModel}, `test_accuracy_by_trees` (one step per number of trees), a chart of
+ * the test confusion matrix and the model.
+ *
+ * The hyperparameters are checked before the run starts ({@linkcode randomForestRunParams}): an
+ * invalid value throws the model's own error and logs nothing.
  *
  * @example Log a small forest
  * ```ts
@@ -28,28 +49,32 @@ import { EXPERIMENTS, type RunOptions } from "./run_options.ts";
  * const growth = await getMetricHistory(run.info.runId, "test_accuracy_by_trees");
  * assert.deepEqual(growth.map((point) => point.step), [1, 2, 3, 4, 5]);
  * assert.equal(growth.at(-1)?.value, run.data.metrics.test_accuracy);
+ * await assert.rejects(runRandomForest({ nEstimators: 0 }), /nEstimators must be at least 1/);
  * ```
  */
 export async function runRandomForest(
   options: RunOptions & { maxDepth?: number; nEstimators?: number; seed?: number } = {},
 ): Promise<Run> {
   const { maxDepth = 3, nEstimators = 20, seed = 42, data = seedDataset() } = options;
+  const params = randomForestRunParams({ maxDepth, nEstimators, seed }, data);
+  const { training, testing } = splitDatasets(data, { name: options.datasetName });
   await setExperiment(options.experimentName ?? EXPERIMENTS.randomForest);
   const runName = options.runName ?? `rf-d${maxDepth}-n${nEstimators}`;
   const tags = { model_family: EXPERIMENTS.randomForest };
   const runId = await withRun({ runName, tags, nested: options.nested ?? false }, async (run) => {
+    await logParams(params);
+    await logInput(training, { context: "training" });
+    await logInput(testing, { context: "testing" });
     const model = trainRandomForest(data.XTrain, data.yTrain, { maxDepth, nEstimators, seed });
-    await recordFit(model, data, options);
-    // The whole growth curve in one batch: one point per number of trees.
-    const timestamp = Date.now();
-    await getStore().logBatch(run.info.runId, {
-      metrics: forestGrowth(model, data.XTest, data.yTest).map((value, i) => ({
-        key: "test_accuracy_by_trees",
-        value,
-        step: i + 1,
-        timestamp,
-      })),
-    });
+    await logMetrics(evaluateModel(model, data));
+    const growth = forestGrowth(model, data.XTest, data.yTest);
+    for (const [i, accuracy] of growth.entries()) {
+      await logMetric("test_accuracy_by_trees", accuracy, { step: i + 1 });
+    }
+    await saveChart(confusionMatrixChart(model, data), "confusion_matrix");
+    if (options.logModel ?? true) {
+      await logModel(model, "model", { inputExample: data.XTest.slice(0, 5) });
+    }
     return run.info.runId;
   });
   return await getRun(runId);

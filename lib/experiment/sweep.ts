@@ -21,6 +21,11 @@ export interface SweepSummaryOptions {
   greaterIsBetter?: boolean;
   /** How many of the sweep's runs failed. @default 0 */
   failed?: number;
+  /**
+   * Ids of the runs (among `runs`) that an earlier sweep logged and this one reused instead of
+   * training again; they stay nested under their own parent. @default none
+   */
+  reused?: readonly string[];
   /** The store holding the runs. @default the store behind the tracking URI */
   store?: TrackingStore;
 }
@@ -39,9 +44,11 @@ function bestOf(runs: readonly Run[], metric: string, greaterIsBetter: boolean):
 
 /**
  * Records a sweep on its parent run: the values swept as params (each a JSON list), tags
- * `sweep.runs`, `sweep.failed` and `sweep.best_run_id`/`sweep.best_run_name`, the best run's
- * metrics as `best_<metric>`, and a chart of `metric` against the first swept value
- * (`sweep.vl.json` and `sweep.svg`). Returns the best run, or null when no run has the metric.
+ * `sweep.runs` (every point, failed and reused ones included), `sweep.failed`, `sweep.reused`
+ * and `sweep.best_run_id`/`sweep.best_run_name`, the best run's metrics as `best_<metric>`, the
+ * sweep's runs (`sweep_runs.json`: id, name, whether reused, `metric`) and a chart of `metric`
+ * against the first swept value (`sweep.vl.json` and `sweep.svg`). Returns the best run, or null
+ * when no run has the metric.
  *
  * @example A parent and its three children
  * ```ts
@@ -68,6 +75,7 @@ function bestOf(runs: readonly Run[], metric: string, greaterIsBetter: boolean):
  * assert.equal(back.data.params.n_neighbors, "[1, 5, 9]");
  * assert.equal(back.data.metrics.best_test_accuracy, 0.93);
  * assert.equal(back.data.tags["sweep.best_run_name"], "k5");
+ * assert.equal(back.data.tags["sweep.reused"], "0");
  * ```
  */
 export async function summarizeSweep(
@@ -80,6 +88,7 @@ export async function summarizeSweep(
     metric = "test_accuracy",
     greaterIsBetter = true,
     failed = 0,
+    reused = [],
     store = getStore(),
   } = options;
   const best = bestOf(runs, metric, greaterIsBetter);
@@ -88,6 +97,7 @@ export async function summarizeSweep(
   const tags: Record<string, string> = {
     "sweep.runs": String(runs.length + failed),
     "sweep.failed": String(failed),
+    "sweep.reused": String(reused.length),
     "sweep.metric": metric,
   };
   if (best) {
@@ -99,6 +109,13 @@ export async function summarizeSweep(
     value,
   }));
   await store.logBatch(parentRunId, { params, metrics, tags });
+  const listed = runs.map((run) => ({
+    run_id: run.info.runId,
+    run_name: run.info.runName,
+    reused: reused.includes(run.info.runId),
+    [metric]: run.data.metrics[metric] ?? null,
+  }));
+  await store.writeArtifact(parentRunId, "sweep_runs.json", JSON.stringify(listed, null, 2) + "\n");
   const [first, second] = Object.keys(swept);
   if (first && best) {
     const spec = paramVsMetric(runs, {
