@@ -1,21 +1,22 @@
 /**
  * Jupyter with the Deno kernel, kept inside the project: the kernelspec lives in `.jupyter/`
  * (never the user's home), Jupyter comes from the project's `.venv`. Notebooks are executed with
- * Jupyter's own `nbconvert --execute` into HTML reports, through a preprocessor that keeps the
- * outputs Deno's kernel publishes late (`py/deno_execute.py`), and JupyterLab is started for
- * interactive work.
+ * Jupyter's own nbconvert executor into HTML reports (and executed notebooks), through a
+ * preprocessor that keeps the outputs Deno's kernel publishes late (`py/deno_execute.py`), and
+ * JupyterLab is started for interactive work.
  *
  * @module
  */
 
-import { basename, join, relative, resolve } from "node:path";
+import { basename, dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { exists } from "./fs.ts";
 import { ensureVenv, REPO_ROOT, VENV_DIR } from "./python.ts";
 
 /**
  * The project's Jupyter folder (kernelspecs, configuration, runtime files).
  *
- * @example
+ * @example The Deno kernelspec's file
  * ```ts
  * import { join } from "node:path";
  * import { JUPYTER_DIR } from "./jupyter.ts";
@@ -28,7 +29,7 @@ export const JUPYTER_DIR: string = join(REPO_ROOT, ".jupyter");
 /**
  * Where reports are written by default (`reports/`).
  *
- * @example
+ * @example The stakeholder summary's path
  * ```ts
  * import { join } from "node:path";
  * import { REPORTS_DIR } from "./jupyter.ts";
@@ -41,7 +42,7 @@ export const REPORTS_DIR: string = join(REPO_ROOT, "reports");
 /**
  * Where the notebooks are (`notebooks/`); Jupyter starts kernels here.
  *
- * @example
+ * @example A notebook's path
  * ```ts
  * import { join } from "node:path";
  * import { NOTEBOOKS_DIR } from "./jupyter.ts";
@@ -51,14 +52,17 @@ export const REPORTS_DIR: string = join(REPO_ROOT, "reports");
  */
 export const NOTEBOOKS_DIR: string = join(REPO_ROOT, "notebooks");
 
-/** Python modules nbconvert loads: the preprocessor for Deno's late outputs. */
+/**
+ * The Python that executes notebooks: the preprocessor for Deno's late outputs and the script
+ * that executes a notebook and writes its report (`execute_notebook.py`).
+ */
 const PYTHON_MODULES = fileURLToPath(new URL("./py", import.meta.url));
 
 /**
  * Writes the Deno kernelspec into `.jupyter/data/kernels/deno/` (pointing at the Deno running
  * this) and returns the environment that makes Jupyter use only the project's folders.
  *
- * @example
+ * @example The environment Jupyter runs in
  * ```ts
  * import { ensureKernel } from "./jupyter.ts";
  *
@@ -91,7 +95,7 @@ export async function ensureKernel(): Promise<Record<string, string>> {
  * training notebooks next, the comparison of every run last. Other notebooks saved in
  * `notebooks/` (scratch work) are not run by the demo or the report task.
  *
- * @example
+ * @example The notebooks' names
  * ```ts
  * import { basename } from "node:path";
  * import { listNotebooks } from "./jupyter.ts";
@@ -117,7 +121,7 @@ export const PROJECT_NOTEBOOKS = [
 /**
  * Options of {@linkcode renderReport}.
  *
- * @example
+ * @example A code-free report into a folder of its own
  * ```ts ignore
  * import { renderReport, type ReportOptions } from "./jupyter.ts";
  *
@@ -137,10 +141,141 @@ export interface ReportOptions {
 }
 
 /**
- * Executes a notebook top to bottom from a fresh Deno kernel with `jupyter nbconvert --execute`
- * and writes it as HTML; returns the report's path. Throws with Jupyter's output if a cell fails.
+ * Options of {@linkcode executeNotebook}: those of a report, and what to execute and write.
  *
- * @example
+ * @example A copy of a notebook with a cell added, executed where the notebook lives
+ * ```ts ignore
+ * import { executeNotebook, type ExecuteOptions } from "./jupyter.ts";
+ *
+ * const nb = JSON.parse(await Deno.readTextFile("notebooks/train_kneighbors.ipynb"));
+ * const options: ExecuteOptions = { content: nb, name: "knn-copy", keepNotebook: true };
+ * await executeNotebook("notebooks/train_kneighbors.ipynb", options);
+ * ```
+ */
+export interface ExecuteOptions extends ReportOptions {
+  /**
+   * The notebook to execute in place of the file's content (e.g. with parameters injected); the
+   * kernel still starts in the file's folder and names the file as the runs' source.
+   */
+  content?: unknown;
+  /** The name of the files written (`<name>.html`, `<name>.ipynb`). @default the notebook's */
+  name?: string;
+  /** Also write the executed notebook, `<outDir>/<name>.ipynb`. @default false */
+  keepNotebook?: boolean;
+}
+
+/**
+ * What {@linkcode executeNotebook} did.
+ *
+ * @example Say how it went
+ * ```ts ignore
+ * import { type Execution, executeNotebook } from "./jupyter.ts";
+ *
+ * const done: Execution = await executeNotebook("notebooks/explore_data.ipynb");
+ * console.log(done.error ?? `${done.html} in ${done.seconds.toFixed(1)} s`);
+ * ```
+ */
+export interface Execution {
+  /** The HTML report. */
+  html: string;
+  /** The executed notebook, when it was kept. */
+  notebook: string | null;
+  /** Why the execution failed (the failing cell's error), or null when every cell ran. */
+  error: string | null;
+  /** How long it took, in seconds. */
+  seconds: number;
+}
+
+/** The marker `execute_notebook.py` writes before the error that failed an execution. */
+const FAILURE_MARKER = "--- the execution failed ---";
+
+/** The error in the driver's stderr: after its marker (warnings come before), else the tail. */
+function failureOf(stderr: string): string {
+  const at = stderr.lastIndexOf(FAILURE_MARKER);
+  const text = at >= 0 ? stderr.slice(at + FAILURE_MARKER.length) : stderr;
+  return text.trim().slice(-6000);
+}
+
+/**
+ * Executes a notebook top to bottom from a fresh Deno kernel, as `jupyter nbconvert --execute`
+ * does (with the preprocessor that keeps Deno's late outputs), and writes its HTML report and,
+ * if asked, the executed notebook — also when a cell fails: the files then show the error where
+ * it happened, and {@linkcode Execution.error} says what it was. The kernel starts in the
+ * notebook's folder with `JPY_SESSION_NAME` set to the notebook's path, as Jupyter's server
+ * does, so the runs it logs name the notebook as their source.
+ *
+ * @example An execution that may fail
+ * ```ts ignore
+ * import { executeNotebook } from "./jupyter.ts";
+ *
+ * const run = await executeNotebook("notebooks/train_kneighbors.ipynb", {
+ *   outDir: "/tmp/reports",
+ *   keepNotebook: true,
+ * });
+ * if (run.error) console.error(`failed, see ${run.html}: ${run.error}`);
+ * ```
+ */
+export async function executeNotebook(
+  notebook: string,
+  options: ExecuteOptions = {},
+): Promise<Execution> {
+  const { noInput = false, outDir = REPORTS_DIR, timeout = 600 } = options;
+  const t0 = performance.now();
+  await ensureVenv();
+  const env = await ensureKernel();
+  const path = resolve(notebook);
+  await Deno.mkdir(outDir, { recursive: true });
+  const name = options.name ?? basename(path, ".ipynb");
+  const html = join(outDir, `${name}.html`);
+  const executed = options.keepNotebook ? join(outDir, `${name}.ipynb`) : null;
+  // A report left by an earlier execution must not pass for this one's.
+  for (const file of [html, executed]) if (file) await Deno.remove(file).catch(() => {});
+  let input = path;
+  let scratch: string | undefined;
+  if (options.content !== undefined) {
+    scratch = await Deno.makeTempDir({ prefix: "notebook-" });
+    input = join(scratch, `${name}.ipynb`);
+    await Deno.writeTextFile(input, JSON.stringify(options.content, null, 1) + "\n");
+  }
+  try {
+    const out = await new Deno.Command(join(VENV_DIR, "bin", "python"), {
+      args: [
+        join(PYTHON_MODULES, "execute_notebook.py"),
+        input,
+        "--cwd",
+        dirname(path),
+        "--name",
+        name,
+        "--html",
+        html,
+        ...(executed ? ["--executed", executed] : []),
+        "--timeout",
+        String(timeout),
+        ...(noInput ? ["--no-input"] : []),
+      ],
+      cwd: dirname(path),
+      // The kernel inherits this environment; JPY_SESSION_NAME names the notebook as the source
+      // of the runs it logs, as Jupyter's server does.
+      env: { ...env, PYTHONPATH: PYTHON_MODULES, JPY_SESSION_NAME: path, ...options.env },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const error = out.code === 0 ? null : failureOf(new TextDecoder().decode(out.stderr));
+    if (error !== null && !(await exists(html))) {
+      throw new Error(`Executing ${relative(REPO_ROOT, path)} failed:\n${error}`);
+    }
+    return { html, notebook: executed, error, seconds: (performance.now() - t0) / 1000 };
+  } finally {
+    if (scratch) await Deno.remove(scratch, { recursive: true }).catch(() => {});
+  }
+}
+
+/**
+ * Executes a notebook top to bottom from a fresh Deno kernel ({@linkcode executeNotebook}) and
+ * writes it as HTML; returns the report's path. Throws with the failing cell's error if a cell
+ * fails.
+ *
+ * @example A report into a temporary folder
  * ```ts ignore
  * import { join } from "node:path";
  * import { NOTEBOOKS_DIR, renderReport } from "./jupyter.ts";
@@ -152,48 +287,11 @@ export interface ReportOptions {
  * ```
  */
 export async function renderReport(notebook: string, options: ReportOptions = {}): Promise<string> {
-  const { noInput = false, outDir = REPORTS_DIR, timeout = 600 } = options;
-  await ensureVenv();
-  const env = await ensureKernel();
-  const path = resolve(notebook);
-  await Deno.mkdir(outDir, { recursive: true });
-  const name = basename(path, ".ipynb");
-  const args = [
-    "nbconvert",
-    "--to",
-    "html",
-    // nbconvert's execution, with a preprocessor that also keeps outputs Deno's kernel
-    // publishes just after a cell reports idle (see harness/py/deno_execute.py).
-    `--Exporter.preprocessors=["deno_execute.DenoExecutePreprocessor"]`,
-    "--DenoExecutePreprocessor.enabled=True",
-    "--DenoExecutePreprocessor.kernel_name=deno",
-    `--DenoExecutePreprocessor.timeout=${timeout}`,
-    "--output-dir",
-    outDir,
-    "--output",
-    name,
-    ...(noInput ? ["--no-input"] : []),
-    path,
-  ];
-  const out = await new Deno.Command(join(VENV_DIR, "bin", "jupyter"), {
-    args,
-    cwd: NOTEBOOKS_DIR,
-    // The kernel inherits this environment; JPY_SESSION_NAME names the notebook as the source of
-    // the runs it logs, as Jupyter's server does.
-    env: {
-      ...env,
-      PYTHONPATH: PYTHON_MODULES,
-      JPY_SESSION_NAME: path,
-      ...options.env,
-    },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  if (out.code !== 0) {
-    const text = new TextDecoder().decode(out.stderr);
-    throw new Error(`Executing ${relative(REPO_ROOT, path)} failed:\n${text.slice(-6000)}`);
+  const { html, error } = await executeNotebook(notebook, options);
+  if (error !== null) {
+    throw new Error(`Executing ${relative(REPO_ROOT, resolve(notebook))} failed:\n${error}`);
   }
-  return join(outDir, `${name}.html`);
+  return html;
 }
 
 /**
@@ -201,7 +299,7 @@ export async function renderReport(notebook: string, options: ReportOptions = {}
  * `127.0.0.1:port`, serving the repository. Run it with the environment
  * {@linkcode ensureKernel} returns.
  *
- * @example
+ * @example JupyterLab on port 8890 without a browser
  * ```ts
  * import { ensureKernel, labCommand } from "./jupyter.ts";
  *
