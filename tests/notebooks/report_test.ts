@@ -127,7 +127,7 @@ Deno.test("report parameters: command line, values, grids, injection and file na
   const knn = await readNotebook(join(NOTEBOOKS_DIR, "train_kneighbors.ipynb"));
   const forest = await readNotebook(join(NOTEBOOKS_DIR, "train_random_forest.ipynb"));
   const explore = await readNotebook(join(NOTEBOOKS_DIR, "explore_data.ipynb"));
-  assert.deepEqual(notebookParameters(knn)?.map((p) => p.name), ["nNeighbors"]);
+  assert.deepEqual(notebookParameters(knn)?.map((p) => p.name), ["nNeighbors", "runSweep"]);
   assert.deepEqual(notebookParameters(forest)?.map((p) => p.name), ["maxDepth", "nEstimators"]);
   assert.equal(notebookParameters(explore), null);
   assert.throws(
@@ -242,7 +242,7 @@ Deno.test("a grid file and -p values: injected as written, a failing execution r
   assert.equal(parent.tags["sweep.failed"], "1");
   assert.equal(parent.tags["sweep.executions"], "2");
   assert.equal(parent.params.fail, "[false, true]");
-  assert.deepEqual(parent.artifacts, ["sweep.svg", "sweep.vl.json"]);
+  assert.deepEqual(parent.artifacts, ["sweep.svg", "sweep.vl.json", "sweep_runs.json"]);
 });
 
 Deno.test({
@@ -305,7 +305,7 @@ Deno.test({
     assert.equal(parent.tags["mlflow.source.name"], notebook);
     const bestChild = children.find((r) => r.id === parent.tags["sweep.best_run_id"])!;
     assert.ok(trained.includes(bestChild), "the best run is one of the trained children");
-    assert.deepEqual(parent.artifacts, ["sweep.svg", "sweep.vl.json"]);
+    assert.deepEqual(parent.artifacts, ["sweep.svg", "sweep.vl.json", "sweep_runs.json"]);
     const fs = openStore(store);
     const bestRun = await fs.getRun(bestChild.id);
     const parentRun = await fs.getRun(parent.id);
