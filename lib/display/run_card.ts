@@ -107,7 +107,7 @@ function notebookLine(info: RunInfo, tags: Record<string, string>): string {
  * duration; for a run logged by a notebook execution of `deno task report`, the parameters
  * injected and links to the report and the executed notebook among the run's artifacts
  * ({@linkcode artifactHref}); then tables of params, metrics (latest values,
- * {@linkcode formatMetric}) and tags (`mlflow.*` system tags and the execution's tags left out),
+ * {@linkcode formatMetric}) and tags (the `mlflow.*` and `deno.*` system tags left out),
  * each sorted by key and left out when empty. A stale run (`stale`: RUNNING, but its process is
  * gone) says so next to its status.
  *
@@ -119,7 +119,8 @@ function notebookLine(info: RunInfo, tags: Record<string, string>): string {
  * const html = runCardHtml(
  *   { runId: "a".repeat(32), experimentId: "0", runName: "knn-5", userId: "me", status: "FINISHED",
  *     startTime: 0, endTime: 1500, artifactUri: "file:///tmp/a", lifecycleStage: "active" },
- *   { params: { n_neighbors: "5" }, metrics: { test_accuracy: 0.93 }, tags: { "mlflow.user": "me" } },
+ *   { params: { n_neighbors: "5" }, metrics: { test_accuracy: 0.93 },
+ *     tags: { "mlflow.user": "me", "deno.process": '{"host":"h","pid":1}' } },
  * );
  * assert.match(html, /<b>knn-5<\/b>/);
  * assert.match(html, /1970-01-01 00:00:00 UTC · 1\.5 s/);
@@ -154,7 +155,7 @@ export function runCardHtml(
 ): string {
   const { stale = false } = options;
   const userTags = Object.entries(data.tags).filter(([k]) =>
-    !k.startsWith("mlflow.") && !k.startsWith("deno.notebook.")
+    !k.startsWith("mlflow.") && !k.startsWith("deno.")
   );
   return `<div class="mlflow-run" style="border:1px solid #ccc;border-radius:6px;` +
     `padding:8px 12px;max-width:640px;font-family:sans-serif">` +
