@@ -91,6 +91,7 @@ export {
 export * from "./data/mod.ts";
 export * from "./metrics/mod.ts";
 export {
+  FastKNeighborsClassifier,
   type KNeighborsOptions,
   loadPipeline,
   MODEL_KINDS,
