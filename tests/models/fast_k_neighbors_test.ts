@@ -5,6 +5,7 @@
 
 import assert from "node:assert/strict";
 import KNN from "ml-knn";
+import { euclidean } from "ml-distance-euclidean";
 import { bool, integer, MersenneTwister19937, pick, real } from "random-js";
 import {
   type DistanceFunction,
@@ -239,6 +240,20 @@ Deno.test("models move both ways between ml-knn and FastKNeighborsClassifier", (
     FastKNeighborsClassifier.load(input, distance);
     assert.equal(JSON.stringify(input), text, `${name}: load modified its input`);
   }
+});
+
+Deno.test("ml-distance-euclidean's euclidean, passed explicitly, is the default distance", () => {
+  const X = [[0, 0], [1, 2], [3, 1], [4, 4], [0.5, 3]];
+  const y = [0, 1, 0, 1, 1];
+  const fast = new FastKNeighborsClassifier(X, y, { k: 2, distance: euclidean });
+  const stock = new KNN(X, y, { k: 2, distance: euclidean });
+  assert.equal(fast.isEuclidean, true);
+  assert.equal(JSON.stringify(fast.toJSON()), JSON.stringify(stock.toJSON()));
+  assert.deepEqual(fast.predict(X), stock.predict(X));
+  assert.deepEqual(
+    FastKNeighborsClassifier.load(fast.toJSON(), euclidean).predict(X),
+    stock.predict(X),
+  );
 });
 
 Deno.test("a custom distance is not in the JSON: loading needs it, as in ml-knn", () => {
