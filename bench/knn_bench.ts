@@ -79,15 +79,15 @@ export async function run(): Promise<BenchRow[]> {
     },
     {
       case: label,
-      reference: `${sklearn}, ${py.algorithm} search on its default OpenMP threads)`,
+      reference: `${sklearn}, default OpenMP threads)`,
       referenceMs: py.defaultMs,
       ours,
       oursMs: fastMs,
-      note: `same rows, ${same}; medians of ${REPEATS}`,
+      note: `same rows, ${same} (${py.algorithm} search); medians of ${REPEATS}`,
     },
     {
       case: label,
-      reference: `${sklearn}, one thread via threadpoolctl)`,
+      reference: `${sklearn}, one thread by threadpoolctl)`,
       referenceMs: py.oneThreadMs,
       ours,
       oursMs: fastMs,
