@@ -97,6 +97,7 @@ export {
 export * from "./data/mod.ts";
 export * from "./metrics/mod.ts";
 export {
+  FastKNeighborsClassifier,
   type KNeighborsOptions,
   loadPipeline,
   MODEL_KINDS,

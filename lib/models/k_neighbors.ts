@@ -14,16 +14,18 @@ import { StandardScaler } from "./scaler.ts";
 
 /**
  * Trains scikit-learn's `make_pipeline(StandardScaler(), KNeighborsClassifier(n_neighbors))` with
- * npm `ml-knn`: the features are standardised, then a row's class is the majority among its
- * `nNeighbors` nearest training rows (Euclidean distance, uniform weights), the smallest class
- * winning a tie as in scikit-learn. `predictProba` gives each class's share of those neighbours.
+ * npm `ml-knn`'s model, found by {@linkcode FastKNeighborsClassifier}: the features are
+ * standardised, then a row's class is the majority among its `nNeighbors` nearest training rows
+ * (Euclidean distance, uniform weights), the smallest class winning a tie as in scikit-learn.
+ * `predictProba` gives each class's share of those neighbours.
  *
  * (`ml-knn`'s own `predict` breaks ties by the order of its internal heap instead; this pipeline
- * uses the neighbours it finds and votes as scikit-learn does. Its k-d tree search is exhaustive,
- * so the neighbours are exact.)
+ * uses the neighbours `ml-knn` finds — the same rows, distance ties included — and votes as
+ * scikit-learn does. The saved model is `ml-knn`'s JSON.)
  *
  * Calls the {@linkcode onTrain} callbacks with `("k_neighbors", { n_neighbors })` unless
- * `autolog` is false. Costs O(n·d) to fit, O(n·d) per predicted row.
+ * `autolog` is false. Costs O(n·d + n·log²n) to fit (`ml-knn`'s k-d tree), O(n·d) per predicted
+ * row (a brute-force SIMD scan).
  *
  * @param X training rows: finite numbers, all of the same length
  * @param y one integer class label per row

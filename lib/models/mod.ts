@@ -1,7 +1,8 @@
 /**
  * Models of the original project as fitted pipelines (a {@linkcode StandardScaler} then a
- * classifier): k-nearest neighbours on npm `ml-knn`, and a random forest that builds exactly npm
- * `ml-random-forest`'s forests, much faster ({@linkcode FastRandomForestClassifier}).
+ * classifier): k-nearest neighbours that predict exactly as npm `ml-knn` does, and a random
+ * forest that builds exactly npm `ml-random-forest`'s forests, both much faster than those
+ * packages ({@linkcode FastKNeighborsClassifier}, {@linkcode FastRandomForestClassifier}).
  * Training announces its hyperparameters (MLflow params) to {@linkcode onTrain} callbacks;
  * pipelines save to JSON and load back.
  *
@@ -40,6 +41,14 @@ export {
   randomForestParams,
   type TrainOptions,
 } from "./params.ts";
+export {
+  type DistanceFunction,
+  FastKNeighborsClassifier,
+  type FastKNeighborsJSON,
+  type FastKNeighborsOptions,
+  type KNNNodeJSON,
+  type KNNTreeJSON,
+} from "./fast_k_neighbors.ts";
 export {
   type CartNodeJSON,
   type CartTreeJSON,

@@ -2,6 +2,7 @@
 // the on-train hook, label handling and input errors.
 
 import assert from "node:assert/strict";
+import KNN from "ml-knn";
 import { makeClassification, seedDataset } from "../../lib/data/mod.ts";
 import {
   kNeighborsParams,
@@ -105,6 +106,56 @@ Deno.test("pipelines save to JSON and load back predicting identically", () => {
   assert.throws(
     () => loadPipeline({ ...json, model: { name: "RFClassifier" } }),
     /model must be ml-knn's JSON/,
+  );
+});
+
+/** What the k-neighbours step computed on npm ml-knn: each class's share of kdTree.nearest. */
+function mlKnnShares(
+  model: InstanceType<typeof KNN>,
+  rows: number[][],
+  k: number,
+  nClasses: number,
+) {
+  const tree = (model as unknown as {
+    kdTree: { nearest(point: number[], k: number): [number[], number][] };
+  }).kdTree;
+  return rows.map((row) => {
+    const votes = new Array<number>(nClasses).fill(0);
+    for (const [point] of tree.nearest(row, k)) votes[point.at(-1)!]! += 1;
+    return votes.map((count) => count / k);
+  });
+}
+
+Deno.test("k-neighbours pipelines save ml-knn's JSON and give the probabilities ml-knn gave", () => {
+  const { XTrain, yTrain, XTest } = seedDataset();
+  // Integer features: many distance ties at the k-th place.
+  const grid = Array.from({ length: 90 }, (_, i) => [i % 5, Math.floor(i / 5) % 4, i % 3]);
+  const gridY = grid.map((_, i) => (i * 7) % 3);
+  const cases: [number[][], number[], number[][]][] = [
+    [XTrain, yTrain, [...XTest, ...XTrain.slice(0, 100)]],
+    [grid, gridY, [...grid.slice(0, 40), [2, 1.5, 1], [0.5, 0.5, 0.5]]],
+  ];
+  for (const [X, y, rows] of cases) {
+    for (const k of [1, 2, 5, 9, 25]) {
+      const pipe = trainKNeighbors(X, y, { nNeighbors: k, autolog: false });
+      const encoded = y.map((label) => pipe.classes.indexOf(label));
+      const stock = new KNN(pipe.scaler.transform(X), encoded, { k });
+      assert.equal(JSON.stringify(pipe.toJSON().model), JSON.stringify(stock), `k ${k}: model`);
+      const expected = mlKnnShares(stock, pipe.scaler.transform(rows), k, pipe.classes.length);
+      assert.deepEqual(pipe.predictProba(rows), expected, `k ${k}: probabilities`);
+      // A pipeline saved before (its model written by ml-knn) loads and predicts the same.
+      const saved = { ...pipe.toJSON(), model: JSON.parse(JSON.stringify(stock)) };
+      assert.deepEqual(loadPipeline(saved).predictProba(rows), expected, `k ${k}: loaded`);
+    }
+  }
+  // A model with a custom distance cannot be restored from JSON alone, as with ml-knn.
+  const pipe = trainKNeighbors(grid, gridY, { nNeighbors: 3, autolog: false });
+  const manhattan = (a: number[], b: number[]) =>
+    a.reduce((sum, v, i) => sum + Math.abs(v - b[i]!), 0);
+  const custom = new KNN(pipe.scaler.transform(grid), gridY, { k: 3, distance: manhattan });
+  assert.throws(
+    () => loadPipeline({ ...pipe.toJSON(), model: JSON.parse(JSON.stringify(custom)) }),
+    /a custom distance function was used to create the model\. Please provide it again/,
   );
 });
 
