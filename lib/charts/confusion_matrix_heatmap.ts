@@ -13,7 +13,9 @@ export interface ConfusionMatrixHeatmapOptions {
 }
 
 /**
- * A confusion matrix as a heatmap, each cell's count written in it (white on dark cells).
+ * A confusion matrix as a heatmap, each cell's count written in it (white on dark cells: those
+ * above half the largest count, which the chart computes from its data, so the spec is the same
+ * for every matrix of the same classes but its values).
  *
  * Follows scikit-learn's convention, as `confusionMatrix` returns it: row `i` is the true class,
  * column `j` the predicted one, so `matrix[i][j]` counts samples of class `i` predicted as `j`.
@@ -57,12 +59,12 @@ export function confusionMatrixHeatmap(
   const values = matrix.flatMap((row, i) =>
     row.map((count, j) => ({ actual: labels[i]!, predicted: labels[j]!, count }))
   );
-  const max = Math.max(...values.map((v) => v.count));
   const axis = { labelAngle: 0 };
   return asJson({
     $schema: VEGA_LITE_SCHEMA,
     ...titled(title),
     data: { values },
+    transform: [{ joinaggregate: [{ op: "max", field: "count", as: "count_max" }] }],
     width: { step: cellSize },
     height: { step: cellSize },
     encoding: {
@@ -91,7 +93,7 @@ export function confusionMatrixHeatmap(
         encoding: {
           text: { field: "count", type: "quantitative", format: "~g" },
           color: {
-            condition: { test: `datum.count > ${max / 2}`, value: "white" },
+            condition: { test: "datum.count > datum.count_max / 2", value: "white" },
             value: "black",
           },
         },

@@ -207,3 +207,98 @@ Deno.test("toSvg leaves the spec untouched (Vega tags the data objects it reads)
   assert.deepEqual(spec, before);
   assert.deepEqual(Object.getOwnPropertySymbols(spec.data.values[0]), []);
 });
+
+// ------------------------------------------------------------------ kept views
+
+/** The SVG a new Vega view draws for `spec`, with nothing kept from earlier drawings. */
+async function freshSvg(spec: unknown): Promise<string> {
+  const vega = await import("npm:vega@5.33.1");
+  const vl = await import("npm:vega-lite@5.23.0");
+  const logger = vega.logger(vega.Error); // the warnings are toSvg's to give
+  const compiled = vl.compile(structuredClone(spec) as never, { logger });
+  const view = new vega.View(vega.parse(compiled.spec), { renderer: "none" });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
+/** Legend gradients are numbered by one counter per process: compare drawings without it. */
+const sameDrawing = (svg: string) => svg.replace(/gradient_\d+/g, "gradient");
+
+Deno.test("a chart drawn again with other data is the SVG a new view draws, for every builder", async () => {
+  const varied = (i: number) =>
+    runs.slice(0, 2 + (i % 4)).map((r, j) => ({
+      ...r,
+      info: { ...r.info, runName: `${r.info.runName}-${(i + j) % 3}` },
+      data: {
+        ...r.data,
+        params: { ...r.data.params, max_depth: String(1 + ((i * j) % 5)) },
+        metrics: Object.fromEntries(
+          Object.entries(r.data.metrics).map(([k, v]) => [k, v - 0.01 * ((i + j) % 7)]),
+        ),
+      },
+    }));
+  const pts = (n: number, k: number) =>
+    Array.from(
+      { length: n },
+      (_, step) => ({ key: "loss", value: 1 / (step + k), step, timestamp: 0 }),
+    );
+  const charts = (i: number) => [
+    paramVsMetric(varied(i), { param: "n_neighbors", metric: "test_accuracy" }),
+    paramVsMetric(varied(i), { param: "max_depth", metric: "test_accuracy", color: "model" }),
+    groupedBars(varied(i), { metrics: ["train_accuracy", "test_accuracy"] }),
+    confusionMatrixHeatmap([[50 + i, i], [3 * i, 40 - i]], { labels: ["0", "1"] }),
+    confusionMatrixHeatmap(
+      [[i, 2, 0], [3, 40, 5], [1, 4 + i, 46]].map((row) => row.map((v) => v * (i % 3))),
+      { labels: ["a", "b", "c"], title: "three classes" },
+    ),
+    metricHistory([
+      { runName: "a", points: pts(2 + i, 1) },
+      ...(i % 2 ? [{ runName: `b${i}`, points: pts(3, i + 1) }] : []),
+    ]),
+    parallelCoordinates(varied(i), {
+      params: ["n_neighbors"],
+      metrics: ["train_accuracy", "test_accuracy"],
+    }),
+    trainVsTest(varied(i)),
+  ];
+  for (let i = 0; i < 6; i++) {
+    for (const [c, spec] of charts(i).entries()) {
+      assert.equal(
+        sameDrawing(await toSvg(spec, { onWarning: () => {} })),
+        sameDrawing(await freshSvg(spec)),
+        `chart ${c}, data ${i}`,
+      );
+    }
+  }
+  // Drawn at once, each drawing of one chart keeps its own data.
+  const specs = Array.from(
+    { length: 5 },
+    (_, i) => confusionMatrixHeatmap([[i, 2 * i], [7, 1]], { title: "at once" }),
+  );
+  const svgs = await Promise.all(specs.map((spec) => toSvg(spec)));
+  for (const [i, spec] of specs.entries()) {
+    assert.equal(sameDrawing(svgs[i]!), sameDrawing(await freshSvg(spec)), `at once ${i}`);
+  }
+});
+
+Deno.test("a kept chart changes with everything but its values: title, encoding, scale", async () => {
+  const spec = (title: string, field: string) => ({
+    title,
+    data: { values: [{ a: 1, b: 2 }, { a: 2, b: 1 }] },
+    mark: "point" as const,
+    encoding: { x: { field, type: "quantitative" as const } },
+  });
+  const first = await toSvg(spec("one", "a"));
+  assert.ok(texts(first).includes("one"));
+  const retitled = await toSvg(spec("two", "a"));
+  assert.ok(texts(retitled).includes("two") && !texts(retitled).includes("one"));
+  assert.ok(texts(await toSvg(spec("two", "b"))).includes("b"));
+  const width = (svg: string) => Number(svg.match(/^<svg[^>]* width="([\d.]+)"/)![1]);
+  assert.equal(width(await toSvg(spec("one", "a"), { scale: 3 })), 3 * width(first));
+  // Values the view read before are not mixed into the next drawing.
+  const few = { ...spec("one", "a"), data: { values: [{ a: 5 }] } };
+  assert.equal(markCount(await toSvg(few), "symbol"), 1);
+});
