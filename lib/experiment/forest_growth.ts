@@ -4,7 +4,7 @@
  * @module
  */
 
-import { FastRandomForestClassifier } from "../models/fast_random_forest.ts";
+import { treeVotes } from "../models/mod.ts";
 import type { Pipeline } from "../models/pipeline.ts";
 
 /**
@@ -30,10 +30,8 @@ export function forestGrowth(model: Pipeline, X: number[][], y: number[]): numbe
   if (model.kind !== "random_forest") {
     throw new TypeError(`Cannot trace forest growth: model kind is ${model.kind}`);
   }
-  const forest = FastRandomForestClassifier.load(
-    model.toJSON().model as Parameters<typeof FastRandomForestClassifier.load>[0],
-  );
-  const votes = forest.predictionValues(model.scaler.transform(X)).to2DArray();
+  const votes = treeVotes(model, X);
+  const index = new Map(model.classes.map((label, k) => [label, k]));
   const nTrees = votes[0]?.length ?? 0;
   const nClasses = model.classes.length;
   const counts = votes.map(() => new Array<number>(nClasses).fill(0));
@@ -42,7 +40,7 @@ export function forestGrowth(model: Pipeline, X: number[][], y: number[]): numbe
     let correct = 0;
     votes.forEach((row, i) => {
       const c = counts[i]!;
-      c[row[t]!]! += 1;
+      c[index.get(row[t]!)!]! += 1;
       let best = 0;
       for (let k = 1; k < nClasses; k++) if (c[k]! > c[best]!) best = k;
       if (model.classes[best] === y[i]) correct++;

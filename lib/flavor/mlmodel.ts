@@ -7,7 +7,8 @@
  */
 
 import { dumpYaml } from "../tracking/_format.ts";
-import type { Pipeline, PipelineJSON } from "../models/pipeline.ts";
+import type { Pipeline } from "../models/pipeline.ts";
+import { pipelineJson } from "../models/mod.ts";
 
 /**
  * The flavor name this library records in `MLmodel`.
@@ -72,8 +73,7 @@ export interface ModelPlace {
  */
 export function modelFiles(model: Pipeline, where: ModelPlace): Map<string, string> {
   const files = new Map<string, string>();
-  const json: PipelineJSON = model.toJSON();
-  const modelText = JSON.stringify(json);
+  const modelText = pipelineJson(model);
   files.set("model.json", modelText);
   const { name: library, version } = LIBRARIES[model.kind];
   const mlmodel: Record<string, Parameters<typeof dumpYaml>[0][string]> = {

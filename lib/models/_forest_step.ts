@@ -11,7 +11,7 @@
 // static load).
 import { FastRandomForestClassifier as ForestClassifier } from "./fast_random_forest.ts";
 import { show } from "../_internal/show.ts";
-import type { ClassifierStep } from "./_fitted_pipeline.ts";
+import { type ClassifierStep, type TreeVotes, voteShares } from "./_fitted_pipeline.ts";
 
 /** The forest's training options, in ml-random-forest's names. */
 export interface ForestSettings {
@@ -27,30 +27,45 @@ export interface ForestSettings {
 
 type ForestModel = InstanceType<typeof ForestClassifier>;
 
-/** Rows of per-tree predictions, from a matrix (`to2DArray`) or plain arrays. */
-function toRows(values: unknown): number[][] {
-  if (Array.isArray(values)) return values as number[][];
-  return (values as { to2DArray(): number[][] }).to2DArray();
+/** Per-tree predictions, from a matrix (row-major `data`) or plain arrays (one per row). */
+function toVotes(values: unknown): TreeVotes {
+  if (Array.isArray(values)) {
+    const trees = (values[0] as number[] | undefined)?.length ?? 0;
+    return { votes: Int32Array.from((values as number[][]).flat()), trees };
+  }
+  const matrix = values as {
+    toInt32Array?(): Int32Array;
+    columns: number;
+    to2DArray(): number[][];
+  };
+  if (matrix.toInt32Array) return { votes: matrix.toInt32Array(), trees: matrix.columns };
+  return toVotes(matrix.to2DArray());
 }
 
 class RandomForestStep implements ClassifierStep {
   readonly #model: ForestModel;
+  #text: string | undefined;
 
   constructor(model: ForestModel) {
     this.#model = model;
   }
 
   probabilities(X: readonly (readonly number[])[], nClasses: number): number[][] {
-    const votes = toRows(this.#model.predictionValues(X as number[][]));
-    return votes.map((trees) => {
-      const counts = new Array<number>(nClasses).fill(0);
-      for (const label of trees) counts[label]! += 1;
-      return counts.map((count) => count / trees.length);
-    });
+    return voteShares(this.treeVotes(X), nClasses);
+  }
+
+  treeVotes(X: readonly (readonly number[])[]): TreeVotes {
+    return toVotes(this.#model.predictionValues(X as number[][]));
   }
 
   toJSON(): unknown {
-    return JSON.parse(JSON.stringify(this.#model.toJSON()));
+    return JSON.parse(this.toJSONText());
+  }
+
+  /** The forest's JSON text, written once: a trained forest does not change. */
+  toJSONText(): string {
+    this.#text ??= JSON.stringify(this.#model.toJSON());
+    return this.#text;
   }
 }
 

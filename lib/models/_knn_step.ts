@@ -12,6 +12,7 @@ import { FastKNeighborsClassifier, type FastKNeighborsJSON } from "./fast_k_neig
 
 class KNeighborsStep implements ClassifierStep {
   readonly #model: FastKNeighborsClassifier;
+  #text: string | undefined;
 
   constructor(model: FastKNeighborsClassifier) {
     this.#model = model;
@@ -25,6 +26,11 @@ class KNeighborsStep implements ClassifierStep {
 
   toJSON(): unknown {
     return this.#model.toJSON();
+  }
+
+  toJSONText(): string {
+    this.#text ??= JSON.stringify(this.#model.toJSON());
+    return this.#text;
   }
 }
 

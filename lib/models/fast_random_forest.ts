@@ -309,6 +309,22 @@ export class PredictionMatrix {
     return out;
   }
 
+  /**
+   * The predictions row-major (`[row * columns + tree]`), as a copy.
+   *
+   * @example
+   * ```ts
+   * import { PredictionMatrix } from "./fast_random_forest.ts";
+   * import assert from "node:assert/strict";
+   *
+   * const m = new PredictionMatrix(Int32Array.of(0, 1, 1, 1), 2, 2);
+   * assert.deepEqual(m.toInt32Array(), Int32Array.of(0, 1, 1, 1));
+   * ```
+   */
+  toInt32Array(): Int32Array {
+    return this.#data.slice();
+  }
+
   /** The predictions as nested arrays. */
   to2DArray(): number[][] {
     const out: number[][] = [];

@@ -29,6 +29,8 @@ export type { Pipeline, PipelineJSON } from "./pipeline.ts";
 export { trainKNeighbors } from "./k_neighbors.ts";
 export { trainRandomForest } from "./random_forest.ts";
 export { loadPipeline } from "./load_pipeline.ts";
+export { treeVotes } from "./tree_votes.ts";
+export { pipelineJson } from "./pipeline_json.ts";
 export { onTrain, type TrainCallback } from "./hooks.ts";
 export {
   type KNeighborsOptions,

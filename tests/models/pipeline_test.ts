@@ -5,13 +5,17 @@ import assert from "node:assert/strict";
 import KNN from "ml-knn";
 import { makeClassification, seedDataset } from "../../lib/data/mod.ts";
 import {
+  FastRandomForestClassifier,
+  type FastRandomForestJSON,
   kNeighborsParams,
   loadPipeline,
   onTrain,
   type Pipeline,
+  pipelineJson,
   randomForestParams,
   trainKNeighbors,
   trainRandomForest,
+  treeVotes,
 } from "../../lib/models/mod.ts";
 import { sklearn } from "../data/_sklearn.ts";
 
@@ -341,4 +345,91 @@ Deno.test("training and prediction name the bad input", () => {
     /X\[0\]\[1\] must be finite, current value is NaN/,
   );
   assert.throws(() => pipe.predict([]), /X must have at least one row/);
+});
+
+Deno.test("predictions of rows asked about again are reused only while rows and scaler are unchanged", () => {
+  const { XTrain, yTrain, XTest } = seedDataset();
+  for (
+    const pipe of [
+      trainKNeighbors(XTrain, yTrain, { nNeighbors: 5, autolog: false }),
+      trainRandomForest(XTrain, yTrain, { nEstimators: 7, maxDepth: 4, autolog: false }),
+    ]
+  ) {
+    const fresh = () => loadPipeline(pipe.toJSON()); // never asked about these rows
+    const rows = XTest.slice(0, 60).map((row) => [...row]);
+    const first = pipe.predictProba(rows);
+    assert.deepEqual(pipe.predictProba(rows), first);
+    // A result handed out is the caller's: changing it does not change the next answer.
+    first[0]![0] = 42;
+    pipe.predict(rows).fill(-1);
+    assert.deepEqual(pipe.predictProba(rows), fresh().predictProba(rows));
+    assert.deepEqual(pipe.predict(rows), fresh().predict(rows));
+    // Rows changed in place are scored again: a row moved onto another class's row.
+    const other = rows.findIndex((_, i) => pipe.predict(rows)[i] !== pipe.predict(rows)[0]);
+    rows[0] = rows[other]!; // a new row object
+    assert.deepEqual(pipe.predict(rows), fresh().predict(rows));
+    rows[1]!.splice(0, rows[1]!.length, ...rows[other]!); // the same row object, other values
+    assert.equal(pipe.predict(rows)[1], pipe.predict(rows)[other]);
+    assert.deepEqual(pipe.predictProba(rows), fresh().predictProba(rows));
+    // A bad value put in place is still refused.
+    rows[2]![3] = NaN;
+    assert.throws(() => pipe.predict(rows), RangeError);
+    rows[2]![3] = 0;
+    // The scaler refitted, or its statistics changed in place, changes the answers.
+    const before = pipe.predictProba(rows);
+    pipe.scaler.fit(XTrain.map((row) => row.map((x) => 2 * x + 1)));
+    const refitted = fresh();
+    assert.deepEqual(pipe.predictProba(rows), refitted.predictProba(rows));
+    assert.notDeepEqual(pipe.predictProba(rows), before);
+    (pipe.scaler.mean as number[])[0]! += 3;
+    assert.deepEqual(pipe.predictProba(rows), fresh().predictProba(rows));
+  }
+});
+
+Deno.test("treeVotes: each tree's class per row, what predictProba counts and the saved forest says", () => {
+  const { XTrain, yTrain, XTest } = seedDataset();
+  const y = yTrain.map((label) => label * 5 + 2); // labels 2 and 7
+  const pipe = trainRandomForest(XTrain, y, { nEstimators: 9, maxDepth: 3, autolog: false });
+  const votes = treeVotes(pipe, XTest);
+  assert.equal(votes.length, XTest.length);
+  const forest = FastRandomForestClassifier.load(pipe.toJSON().model as FastRandomForestJSON);
+  const saved = forest.predictionValues(pipe.scaler.transform(XTest)).to2DArray();
+  assert.deepEqual(votes, saved.map((row) => row.map((c) => pipe.classes[c])));
+  const proba = pipe.predictProba(XTest);
+  votes.forEach((row, i) => {
+    assert.deepEqual(proba[i], pipe.classes.map((c) => row.filter((v) => v === c).length / 9));
+  });
+  // Another implementation of Pipeline is asked through its saved forest.
+  const other: Pipeline = {
+    kind: pipe.kind,
+    params: pipe.params,
+    classes: pipe.classes,
+    nFeatures: pipe.nFeatures,
+    scaler: pipe.scaler,
+    predict: (X) => pipe.predict(X),
+    predictProba: (X) => pipe.predictProba(X),
+    toJSON: () => pipe.toJSON(),
+  };
+  assert.deepEqual(treeVotes(other, XTest), votes);
+  const knn = trainKNeighbors(XTrain, yTrain, { autolog: false });
+  assert.throws(
+    () => treeVotes(knn, XTest),
+    /must be a random forest, current value is k_neighbors/,
+  );
+});
+
+Deno.test("pipelineJson is the JSON text of toJSON, the scaler's part as it is now", () => {
+  const { XTrain, yTrain } = seedDataset();
+  for (
+    const pipe of [
+      trainKNeighbors(XTrain, yTrain, { nNeighbors: 3, autolog: false }),
+      trainRandomForest(XTrain, yTrain, { nEstimators: 4, autolog: false }),
+    ]
+  ) {
+    assert.equal(pipelineJson(pipe), JSON.stringify(pipe.toJSON()));
+    assert.equal(pipelineJson(pipe), pipelineJson(pipe));
+    pipe.scaler.fit(XTrain.slice(0, 100));
+    assert.equal(pipelineJson(pipe), JSON.stringify(pipe.toJSON()));
+    assert.deepEqual(JSON.parse(pipelineJson(pipe)).scaler, pipe.scaler.toJSON());
+  }
 });
