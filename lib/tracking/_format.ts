@@ -67,11 +67,29 @@ const SIMPLE_LINE = /^([A-Za-z_][A-Za-z0-9_]*): ?(.*)$/;
  * Reads a meta.yaml document with every scalar kept as text (YAML's failsafe schema), so fields
  * that must be strings stay strings whatever PyYAML left unquoted; callers convert the fields
  * they know to be numbers. Flat one-line-per-key documents (what MLflow and this library write)
- * take a fast path; anything else goes through a full YAML parser.
+ * take a fast path; anything else goes through a full YAML parser, whose results are kept for
+ * the documents parsed last (a run's dataset links, read with every `getRun`, are the same
+ * text run after run); each call gets its own copy.
  */
 export function parseYaml(text: string): Record<string, unknown> | null {
   const fast = parseFlat(text);
   if (fast !== undefined) return fast;
+  let parsed = parsedDocuments.get(text);
+  if (parsed === undefined) {
+    parsed = parseDocumentText(text);
+    if (parsedDocuments.size >= KEPT_DOCUMENTS) {
+      parsedDocuments.delete(parsedDocuments.keys().next().value!);
+    }
+  } else parsedDocuments.delete(text); // kept last: the most recently used
+  parsedDocuments.set(text, parsed);
+  return structuredClone(parsed);
+}
+
+/** How many documents {@linkcode parseYaml} keeps parsed (of those its fast path cannot read). */
+const KEPT_DOCUMENTS = 64;
+const parsedDocuments = new Map<string, Record<string, unknown> | null>();
+
+function parseDocumentText(text: string): Record<string, unknown> | null {
   const doc = parseDocument(text, { schema: "failsafe" });
   if (doc.errors.length) throw new SyntaxError(`meta.yaml: ${doc.errors[0]!.message}`);
   const contents = doc.contents;

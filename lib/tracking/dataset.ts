@@ -13,7 +13,6 @@ import { contextTags } from "./context.ts";
 
 /** Elements of each array that go into a digest (MLflow's `MAX_ROWS`). */
 const DIGEST_ELEMENTS = 10_000;
-const MASK = (1n << 64n) - 1n;
 
 /** Python's `json.dumps` text of a value: `", "` and `": "` between items, keys in order given. */
 function pyJson(value: unknown): string {
@@ -26,30 +25,59 @@ function pyJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** pandas' `hash_array` mixing of one 64-bit value. */
-function mix(v: bigint): bigint {
-  v ^= v >> 30n;
-  v = (v * 0xbf58476d1ce4e5b9n) & MASK;
-  v ^= v >> 27n;
-  v = (v * 0x94d049bb133111ebn) & MASK;
-  v ^= v >> 31n;
-  return v;
+/** The high 32 bits of the 64-bit product of two unsigned 32-bit integers. */
+function mulHigh(a: number, b: number): number {
+  const a0 = a & 0xffff, a1 = a >>> 16, b0 = b & 0xffff, b1 = b >>> 16;
+  const low = a0 * b0;
+  const mid1 = a1 * b0 + (low >>> 16);
+  const mid2 = a0 * b1 + (mid1 & 0xffff);
+  return (a1 * b1 + (mid1 >>> 16) + (mid2 >>> 16)) >>> 0;
 }
 
-/** The 64 bits of an element as numpy holds it (float64, or int64 for labels), canonical. */
-function bits(value: number, integer: boolean, view: DataView): bigint {
-  if (integer) return BigInt.asUintN(64, BigInt(value));
-  // NaN of any sign or payload, and -0, hash as pandas canonicalizes them.
-  view.setFloat64(0, Number.isNaN(value) ? NaN : value === 0 ? 0 : value, true);
-  return view.getBigUint64(0, true);
+// pandas' `hash_array` mixing (splitmix64's finaliser), on a 64-bit value held as two 32-bit
+// halves: v ^= v >> 30; v *= 0xbf58476d1ce4e5b9; v ^= v >> 27; v *= 0x94d049bb133111eb;
+// v ^= v >> 31 (mod 2^64).
+const M1_HI = 0xbf58476d, M1_LO = 0x1ce4e5b9, M2_HI = 0x94d049bb, M2_LO = 0x133111eb;
+
+/** Mixes the 64-bit value `hi`·2³² + `lo` and writes it little-endian at `offset` of `out`. */
+function mixInto(out: DataView, offset: number, hi: number, lo: number): void {
+  lo = (lo ^ ((lo >>> 30) | (hi << 2))) >>> 0;
+  hi = (hi ^ (hi >>> 30)) >>> 0;
+  [hi, lo] = [
+    (Math.imul(hi, M1_LO) + Math.imul(lo, M1_HI) + mulHigh(lo, M1_LO)) >>> 0,
+    Math.imul(lo, M1_LO) >>> 0,
+  ];
+  lo = (lo ^ ((lo >>> 27) | (hi << 5))) >>> 0;
+  hi = (hi ^ (hi >>> 27)) >>> 0;
+  [hi, lo] = [
+    (Math.imul(hi, M2_LO) + Math.imul(lo, M2_HI) + mulHigh(lo, M2_LO)) >>> 0,
+    Math.imul(lo, M2_LO) >>> 0,
+  ];
+  lo = (lo ^ ((lo >>> 31) | (hi << 1))) >>> 0;
+  hi = (hi ^ (hi >>> 31)) >>> 0;
+  out.setUint32(offset, lo, true);
+  out.setUint32(offset + 4, hi, true);
 }
 
-/** The digest part of one array: its first elements hashed, then its shape. */
+/**
+ * The digest part of one array: its first elements hashed, then its shape. Each element is
+ * taken as numpy holds it — float64 bits (NaN of any sign or payload, and -0, canonical as
+ * pandas makes them), or an int64 for integer labels — and mixed.
+ */
 function digestPart(flat: readonly number[], shape: number[], integer: boolean): Uint8Array {
   const n = Math.min(flat.length, DIGEST_ELEMENTS);
   const out = new DataView(new ArrayBuffer(8 * (n + shape.length)));
   const scratch = new DataView(new ArrayBuffer(8));
-  for (let i = 0; i < n; i++) out.setBigUint64(8 * i, mix(bits(flat[i]!, integer, scratch)), true);
+  for (let i = 0; i < n; i++) {
+    const value = flat[i]!;
+    if (integer) {
+      // Two's complement of an integral double, as BigInt.asUintN(64, BigInt(value)) gives.
+      mixInto(out, 8 * i, Math.floor(value / 4294967296) >>> 0, value >>> 0);
+    } else {
+      scratch.setFloat64(0, Number.isNaN(value) ? NaN : value === 0 ? 0 : value, true);
+      mixInto(out, 8 * i, scratch.getUint32(4, true), scratch.getUint32(0, true));
+    }
+  }
   shape.forEach((d, i) => out.setBigInt64(8 * (n + i), BigInt(d), true));
   return new Uint8Array(out.buffer);
 }

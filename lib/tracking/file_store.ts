@@ -461,12 +461,14 @@ export class FileStore implements TrackingStore {
   logBatch(runId: string, batch: Batch): void {
     const { params, metrics, tags } = normalizeBatch(batch);
     const dir = this.#activeRunDir(runId);
-    // Params whose key exists must keep their value: check them all before writing any.
-    for (const [k, v] of params) {
+    // Params whose key exists must keep their value: check them all before writing any. One
+    // already there with the same value is left as it is (params are never rewritten).
+    const fresh = params.filter(([k, v]) => {
       const old = readNoFollow(join(dir, "params", k));
       if (old !== null && old !== v) throw paramChanged(runId, k, old, v);
-    }
-    for (const [k, v] of params) {
+      return old === null;
+    });
+    for (const [k, v] of fresh) {
       const old = writeKeyFile("param", join(dir, "params"), k, (path) => {
         return this.#staging.createOnce(path, v); // the first value wins
       });

@@ -149,3 +149,23 @@ Deno.test("parseYaml reads PyYAML's own output, wrapped lines and quoting includ
   assert.equal(parsed.artifact_uri, doc.artifact_uri);
   assert.equal(parseYaml(""), null);
 });
+
+Deno.test("parseYaml keeps documents it parsed in full, handing out copies, and reads a changed one anew", () => {
+  const link = (context: string) =>
+    `source_id: "d1"\nsource_type: "DATASET"\ntags:\n  mlflow.data.context: "${context}"\n`;
+  const first = parseYaml(link("training"))!;
+  assert.deepEqual(first.tags, { "mlflow.data.context": "training" });
+  (first.tags as Record<string, string>)["mlflow.data.context"] = "changed by a caller";
+  first.extra = 1;
+  assert.deepEqual(parseYaml(link("training")), {
+    source_id: "d1",
+    source_type: "DATASET",
+    tags: { "mlflow.data.context": "training" },
+  });
+  assert.deepEqual(parseYaml(link("testing"))!.tags, { "mlflow.data.context": "testing" });
+  // Many other documents later, the first is still read right.
+  for (let i = 0; i < 200; i++) parseYaml(link(`c${i}`));
+  assert.deepEqual(parseYaml(link("training"))!.tags, { "mlflow.data.context": "training" });
+  assert.throws(() => parseYaml("a: [1,\n"), SyntaxError);
+  assert.throws(() => parseYaml("a: [1,\n"), SyntaxError); // an error is not kept as a result
+});

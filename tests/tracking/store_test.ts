@@ -136,6 +136,22 @@ Deno.test("artifact paths cannot leave the run, and a missing file is named", as
   assert.throws(() => store.listArtifacts(id, "../.."), MlflowError);
 });
 
+Deno.test("a param logged again with its value is kept as it is, beside new params of the batch", async () => {
+  const store = new FileStore(await tempStore());
+  const id = store.createRun({ experimentId: "0" }).info.runId;
+  store.logBatch(id, { params: { k: "5", depth: "3" } });
+  const file = join(dirname(store.artifactDir(id)), "params", "k");
+  const before = Deno.statSync(file);
+  store.logBatch(id, { params: { k: "5", depth: "3", seed: "42" } });
+  const after = Deno.statSync(file);
+  assert.equal(after.ino, before.ino);
+  assert.equal(after.mtime?.getTime(), before.mtime?.getTime());
+  assert.deepEqual(store.getRun(id).data.params, { k: "5", depth: "3", seed: "42" });
+  // A changed value anywhere in the batch still refuses the whole batch.
+  assert.throws(() => store.logBatch(id, { params: { other: "1", k: "6" } }), /Changing param/);
+  assert.equal(store.getRun(id).data.params.other, undefined);
+});
+
 Deno.test("over-long param values are truncated to 6000 characters with a warning", async () => {
   const store = new FileStore(await tempStore());
   const id = store.createRun({ experimentId: "0" }).info.runId;
