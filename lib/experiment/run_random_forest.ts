@@ -11,8 +11,8 @@ import { logModel } from "../flavor/mod.ts";
 import { trainRandomForest } from "../models/mod.ts";
 import {
   getRun,
+  getStore,
   logInput,
-  logMetric,
   logMetrics,
   logParams,
   type Run,
@@ -31,8 +31,9 @@ import { randomForestRunParams } from "./run_params.ts";
  * "random-forest" experiment (tagged `model_family`) and returns the finished run. The run
  * records what the `train_random_forest` notebook records: the params, the train and test parts
  * of the data as inputs (contexts `training` and `testing`), the metrics of
- * {@linkcode evaluateModel}, `test_accuracy_by_trees` (one step per number of trees), a chart of
- * the test confusion matrix and the model.
+ * {@linkcode evaluateModel}, `test_accuracy_by_trees` (one step per number of trees, logged in
+ * batches of up to 1,000 points as MLflow's `log_batch` takes them), a chart of the test confusion
+ * matrix and the model.
  *
  * The hyperparameters are checked before the run starts ({@linkcode randomForestRunParams}): an
  * invalid value throws the model's own error and logs nothing.
@@ -67,10 +68,7 @@ export async function runRandomForest(
     await logInput(testing, { context: "testing" });
     const model = trainRandomForest(data.XTrain, data.yTrain, { maxDepth, nEstimators, seed });
     await logMetrics(evaluateModel(model, data));
-    const growth = forestGrowth(model, data.XTest, data.yTest);
-    for (const [i, accuracy] of growth.entries()) {
-      await logMetric("test_accuracy_by_trees", accuracy, { step: i + 1 });
-    }
+    await logGrowth(run.info.runId, forestGrowth(model, data.XTest, data.yTest));
     await saveChart(confusionMatrixChart(model, data), "confusion_matrix");
     if (options.logModel ?? true) {
       await logModel(model, "model", { inputExample: data.XTest.slice(0, 5) });
@@ -78,4 +76,18 @@ export async function runRandomForest(
     return run.info.runId;
   });
   return await getRun(runId);
+}
+
+/** Logs test accuracy by number of trees, one step per tree count, in MLflow-sized batches. */
+async function logGrowth(runId: string, growth: number[]): Promise<void> {
+  const timestamp = Date.now();
+  const points = growth.map((value, i) => ({
+    key: "test_accuracy_by_trees",
+    value,
+    step: i + 1,
+    timestamp,
+  }));
+  for (let i = 0; i < points.length; i += 1000) {
+    await getStore().logBatch(runId, { metrics: points.slice(i, i + 1000) });
+  }
 }
