@@ -158,6 +158,13 @@ export async function expectLocal(
 }
 
 /**
+ * The largest content (characters of a string, or bytes) a local artifact repository writes with
+ * blocking calls: writing it takes well under a millisecond, less than handing the write to a
+ * worker thread and back.
+ */
+export const SYNC_WRITE_LIMIT = 1 << 20;
+
+/**
  * Artifacts in a local folder. Every path is resolved inside the folder: `..`, absolute paths
  * and symbolic links inside the folder that point elsewhere are refused. With a staging area,
  * files appear whole (written there, then renamed into place).
@@ -231,9 +238,21 @@ export class LocalArtifactRepository extends ArtifactRepository {
     return target;
   }
 
-  /** Writes one file (whole, when the repository has a staging area). */
+  /**
+   * Writes one file (whole, when the repository has a staging area). Content of up to
+   * {@linkcode SYNC_WRITE_LIMIT} is written without leaving the event loop (a chart, an
+   * `MLmodel`: the same steps, without a round trip to a worker thread for each), larger content
+   * through asynchronous writes that do not block it.
+   */
   protected override async write(rel: string, content: string | Uint8Array): Promise<void> {
     const target = this.resolve(rel);
+    if (content.length <= SYNC_WRITE_LIMIT) {
+      Deno.mkdirSync(dirname(target), { recursive: true });
+      if (this.#staging) this.#staging.replace(target, content);
+      else if (typeof content === "string") Deno.writeTextFileSync(target, content);
+      else Deno.writeFileSync(target, content);
+      return;
+    }
     await Deno.mkdir(dirname(target), { recursive: true });
     if (this.#staging) await this.#staging.replaceAsync(target, content);
     else if (typeof content === "string") await Deno.writeTextFile(target, content);

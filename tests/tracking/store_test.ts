@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { dirname, join } from "node:path";
 import { MlflowError } from "../../lib/mod.ts";
 import { FileStore } from "../../lib/tracking/mod.ts";
+import { SYNC_WRITE_LIMIT } from "../../lib/tracking/artifact_repo.ts";
 import { snapshotTree, tempStore } from "./_helpers.ts";
 
 function code(c: string) {
@@ -150,6 +151,26 @@ Deno.test("a param logged again with its value is kept as it is, beside new para
   // A changed value anywhere in the batch still refuses the whole batch.
   assert.throws(() => store.logBatch(id, { params: { other: "1", k: "6" } }), /Changing param/);
   assert.equal(store.getRun(id).data.params.other, undefined);
+});
+
+Deno.test("artifacts small and large appear whole, written through staging, which is left empty", async () => {
+  const root = await tempStore();
+  const store = new FileStore(root);
+  const id = store.createRun({ experimentId: "0" }).info.runId;
+  const sizes = [0, 1, SYNC_WRITE_LIMIT, SYNC_WRITE_LIMIT + 1, 3 * SYNC_WRITE_LIMIT];
+  for (const n of sizes) {
+    const text = "é".repeat(n); // two bytes each: the limit counts characters, not bytes
+    await store.writeArtifact(id, `text/${n}.txt`, text);
+    const bytes = new Uint8Array(n).fill(7);
+    await store.writeArtifact(id, `bytes/${n}.bin`, bytes);
+    // Replacing a file replaces it whole too.
+    await store.writeArtifact(id, `text/${n}.txt`, text + "!");
+    const dir = store.artifactDir(id);
+    assert.equal(Deno.readTextFileSync(join(dir, "text", `${n}.txt`)), text + "!");
+    assert.deepEqual(Deno.readFileSync(join(dir, "bytes", `${n}.bin`)), bytes);
+  }
+  const staged = [...Deno.readDirSync(join(root, ".staging.trash"))].map((e) => e.name);
+  assert.deepEqual(staged.filter((name) => name.endsWith(".tmp")), []);
 });
 
 Deno.test("over-long param values are truncated to 6000 characters with a warning", async () => {
