@@ -43,16 +43,12 @@ const M1_HI = 0xbf58476d, M1_LO = 0x1ce4e5b9, M2_HI = 0x94d049bb, M2_LO = 0x1331
 function mixInto(out: DataView, offset: number, hi: number, lo: number): void {
   lo = (lo ^ ((lo >>> 30) | (hi << 2))) >>> 0;
   hi = (hi ^ (hi >>> 30)) >>> 0;
-  [hi, lo] = [
-    (Math.imul(hi, M1_LO) + Math.imul(lo, M1_HI) + mulHigh(lo, M1_LO)) >>> 0,
-    Math.imul(lo, M1_LO) >>> 0,
-  ];
+  hi = (Math.imul(hi, M1_LO) + Math.imul(lo, M1_HI) + mulHigh(lo, M1_LO)) >>> 0;
+  lo = Math.imul(lo, M1_LO) >>> 0;
   lo = (lo ^ ((lo >>> 27) | (hi << 5))) >>> 0;
   hi = (hi ^ (hi >>> 27)) >>> 0;
-  [hi, lo] = [
-    (Math.imul(hi, M2_LO) + Math.imul(lo, M2_HI) + mulHigh(lo, M2_LO)) >>> 0,
-    Math.imul(lo, M2_LO) >>> 0,
-  ];
+  hi = (Math.imul(hi, M2_LO) + Math.imul(lo, M2_HI) + mulHigh(lo, M2_LO)) >>> 0;
+  lo = Math.imul(lo, M2_LO) >>> 0;
   lo = (lo ^ ((lo >>> 31) | (hi << 1))) >>> 0;
   hi = (hi ^ (hi >>> 31)) >>> 0;
   out.setUint32(offset, lo, true);
