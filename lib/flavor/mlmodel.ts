@@ -6,6 +6,7 @@
  * @module
  */
 
+import { Buffer } from "node:buffer";
 import { dumpYaml } from "../tracking/_format.ts";
 import type { Pipeline } from "../models/pipeline.ts";
 import { pipelineJson } from "../models/mod.ts";
@@ -91,7 +92,7 @@ export function modelFiles(model: Pipeline, where: ModelPlace): Map<string, stri
     },
     is_signature_from_type_hint: false,
     model_id: where.modelId,
-    model_size_bytes: new TextEncoder().encode(modelText).length,
+    model_size_bytes: Buffer.byteLength(modelText, "utf8"),
     model_uuid: where.modelId,
     prompts: null,
     run_id: where.runId,

@@ -365,6 +365,35 @@ export class CartTree {
     return this.leafClass[i]!;
   }
 
+  /**
+   * Predicts every row of row-major `values` (`columns` values per row) into
+   * `out[row * stride + offset]`, `features[col]` being the row's value of tree column `col`:
+   * what {@linkcode CartTree.predictRow} gives each row, one tree at a time (its nodes stay in
+   * cache) and with each node's feature looked up once.
+   */
+  predictRows(
+    values: Float64Array,
+    rows: number,
+    columns: number,
+    features: ArrayLike<number>,
+    out: Int32Array,
+    stride: number,
+    offset: number,
+  ): void {
+    const { column, threshold, left, right, leafClass } = this;
+    const feature = new Int32Array(column.length);
+    for (let i = 0; i < column.length; i++) {
+      feature[i] = column[i]! >= 0 ? features[column[i]!]! : -1;
+    }
+    for (let r = 0, base = 0; r < rows; r++, base += columns) {
+      let i = 0;
+      for (let f = feature[0]!; f >= 0; f = feature[i]!) {
+        i = values[base + f]! < threshold[i]! ? left[i]! : right[i]!;
+      }
+      out[r * stride + offset] = leafClass[i]!;
+    }
+  }
+
   /** Predicts row `r` of column-major data (`data[f * rows + r]`). */
   predictColumnMajor(
     data: Float64Array,

@@ -630,12 +630,8 @@ export class FastRandomForestClassifier {
     const { values, rows, columns } = readMatrix(toPredict, "predict", false);
     this.#checkPredictColumns(columns);
     const out = new Int32Array(rows * trees.length);
-    const row = new Float64Array(columns);
-    for (let r = 0; r < rows; r++) {
-      row.set(values.subarray(r * columns, (r + 1) * columns));
-      for (let t = 0; t < trees.length; t++) {
-        out[r * trees.length + t] = trees[t]!.predictRow(row, indexes[t]!);
-      }
+    for (let t = 0; t < trees.length; t++) {
+      trees[t]!.predictRows(values, rows, columns, indexes[t]!, out, trees.length, t);
     }
     return new PredictionMatrix(out, rows, trees.length);
   }
