@@ -3,6 +3,7 @@ import type { AnyVegaLiteSpec } from "./spec.ts";
 import { badScale } from "./_messages.ts";
 import { loadVega } from "./_vega.ts";
 import { type CompileWarning, fromTemplate, recordingLogger, splitValues } from "./_templates.ts";
+import { drawingKey, keepDrawing, keptDrawing } from "./_drawings.ts";
 
 /** Options of {@linkcode toSvg}. */
 export interface ToSvgOptions {
@@ -26,7 +27,9 @@ export interface ToSvgOptions {
  * third of that when the same chart was drawn before with other data: a spec with its data inline
  * at the top (`data: { values }`, as every builder here writes it) is compiled to Vega once per
  * layout — the spec less those values, for the 32 layouts drawn last — and each drawing builds
- * a new view of that layout with its own values, so the SVG is the one the whole spec draws.
+ * a new view of that layout with its own values, so the SVG is the one the whole spec draws. A
+ * spec drawn lately at the same scale (one of the last 32) is not drawn again: its SVG is
+ * returned (with the same numbering of legend gradients inside it) and its warnings given again.
  *
  * @example A bar chart
  * ```ts
@@ -51,6 +54,17 @@ export async function toSvg(spec: AnyVegaLiteSpec, options: ToSvgOptions = {}): 
   if (!(scale > 0) || !Number.isFinite(scale)) {
     throw new RangeError(badScale(scale));
   }
+  const compileWarning = onWarning === undefined
+    // Vega-Lite's own logger prints "WARN" and the message; onWarning gets the message.
+    ? (w: CompileWarning) => console.warn("WARN", ...w)
+    : (w: CompileWarning) => onWarning(w.map(String).join(" "));
+  const key = drawingKey(spec, scale);
+  const kept = key === null ? undefined : keptDrawing(key);
+  if (kept !== undefined) {
+    kept.compileWarnings.forEach(compileWarning);
+    for (const w of kept.viewWarnings) console.warn("WARN", ...w);
+    return kept.svg;
+  }
   const { vega, vl } = await loadVega();
   const split = splitValues(spec);
   let drawn = split === null ? null : await fromTemplate(split.key, split.values);
@@ -61,15 +75,22 @@ export async function toSvg(spec: AnyVegaLiteSpec, options: ToSvgOptions = {}): 
     const compiled = vl.compile(input, { logger: recordingLogger(vega, warnings) });
     drawn = { runtime: vega.parse(compiled.spec), warnings };
   }
-  for (const w of drawn.warnings) {
-    // Vega-Lite's own logger prints "WARN" and the message; onWarning gets the message.
-    if (onWarning === undefined) console.warn("WARN", ...w);
-    else onWarning(w.map(String).join(" "));
-  }
-  const view = new vega.View(drawn.runtime, { renderer: "none", logLevel: vega.Warn });
+  drawn.warnings.forEach(compileWarning);
+  const viewWarnings: CompileWarning[] = [];
+  const view = new vega.View(drawn.runtime, {
+    renderer: "none",
+    logger: recordingLogger(vega, viewWarnings),
+    logLevel: vega.Warn,
+  });
+  let svg: string;
   try {
-    return await view.toSVG(scale);
+    svg = await view.toSVG(scale);
   } finally {
     view.finalize();
+    for (const w of viewWarnings) console.warn("WARN", ...w);
   }
+  if (key !== null) {
+    keepDrawing(key, { svg, compileWarnings: drawn.warnings, viewWarnings });
+  }
+  return svg;
 }

@@ -302,3 +302,51 @@ Deno.test("a kept chart changes with everything but its values: title, encoding,
   const few = { ...spec("one", "a"), data: { values: [{ a: 5 }] } };
   assert.equal(markCount(await toSvg(few), "symbol"), 1);
 });
+
+Deno.test("a spec drawn lately is not drawn again: same SVG, same warnings", async () => {
+  const spec = {
+    data: { values: [{ a: 1, b: "x" }, { a: 3, b: "y" }] },
+    mark: "bar" as const,
+    encoding: {
+      x: { field: "a", type: "quantitative" as const },
+      shape: { field: "b", type: "nominal" as const }, // bars have no shape: Vega-Lite warns
+    },
+  };
+  const warnings: string[] = [];
+  const first = await toSvg(spec, { onWarning: (w) => warnings.push(w) });
+  const again = await toSvg(structuredClone(spec), { onWarning: (w) => warnings.push(w) });
+  assert.equal(again, first);
+  assert.equal(warnings.length, 2);
+  assert.equal(warnings[1], warnings[0]);
+  // Changed in place: drawn anew.
+  spec.data.values[1]!.a = 30;
+  const changed = await toSvg(spec, { onWarning: () => {} });
+  assert.notEqual(changed, first);
+  assert.equal(sameDrawing(changed), sameDrawing(await freshSvg(spec)));
+  // Many other charts later, the first is drawn right again.
+  for (let i = 0; i < 40; i++) {
+    await toSvg({ ...spec, data: { values: [{ a: i, b: "z" }] } }, { onWarning: () => {} });
+  }
+  assert.equal(sameDrawing(await toSvg(spec, { onWarning: () => {} })), sameDrawing(changed));
+});
+
+Deno.test("specs whose JSON looks alike but whose values differ are drawn each as itself", async () => {
+  const text = (values: unknown[]) => ({
+    data: { values },
+    mark: "text" as const,
+    encoding: { text: { field: "t", type: "quantitative" as const, format: "~g" } },
+  });
+  // JSON writes NaN, ±Infinity and undefined as null, -0 as 0, and a Date as its ISO string.
+  const lookalikes: unknown[][] = [
+    [{ t: null }, { t: 0 }],
+    [{ t: Infinity }, { t: -0 }],
+    [{ t: NaN }, { t: 0 }],
+    [{ t: undefined }, { t: 0 }],
+    [{ t: new Date(0) }, { t: 0 }],
+    [{ t: "1970-01-01T00:00:00.000Z" }, { t: 0 }],
+  ];
+  for (const values of lookalikes) {
+    const spec = text(values);
+    assert.equal(sameDrawing(await toSvg(spec)), sameDrawing(await freshSvg(spec)), String(values));
+  }
+});
