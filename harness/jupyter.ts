@@ -271,6 +271,215 @@ export async function executeNotebook(
 }
 
 /**
+ * One notebook of {@linkcode startNotebooks}: what to execute, what to write, and what to wait
+ * for before its first cell.
+ *
+ * @example The comparison, once the training notebooks and a gate are done, with and without
+ * its code
+ * ```ts ignore
+ * import type { NotebookJob } from "./jupyter.ts";
+ *
+ * const job: NotebookJob = {
+ *   notebook: "notebooks/compare_runs.ipynb",
+ *   exports: [{ html: "reports/compare_runs.html" }, { html: "reports/summary/compare_runs.html", noInput: true }],
+ *   after: ["train_kneighbors", "train_random_forest", "grid"],
+ * };
+ * ```
+ */
+export interface NotebookJob {
+  /** The notebook to execute. */
+  notebook: string;
+  /** The job's name, which other jobs' `after` lists name. @default the notebook's file name */
+  name?: string;
+  /** The HTML reports to write from the one execution, each with or without its code. */
+  exports: { html: string; noInput?: boolean }[];
+  /** Where to write the executed notebook, if anywhere. */
+  executed?: string;
+  /**
+   * Jobs (by name) whose execution must be over, and gates that must be released
+   * ({@linkcode NotebookBatch.release}), before the first cell runs; the kernel starts at once.
+   * @default nothing
+   */
+  after?: string[];
+  /** Seconds a cell may run. @default 600 */
+  timeout?: number;
+  /** Extra environment for the kernel. */
+  env?: Record<string, string>;
+}
+
+/**
+ * One finished job of {@linkcode startNotebooks}.
+ *
+ * @example Say how it went
+ * ```ts ignore
+ * import type { NotebookResult } from "./jupyter.ts";
+ *
+ * function say(r: NotebookResult): string {
+ *   return r.error ?? `${r.html.join(", ")} in ${r.seconds.toFixed(1)} s`;
+ * }
+ * ```
+ */
+export interface NotebookResult {
+  /** The job's name. */
+  name: string;
+  /** The job's notebook. */
+  notebook: string;
+  /** The HTML reports, as asked for. */
+  html: string[];
+  /** The executed notebook, when it was asked for. */
+  executed: string | null;
+  /** Why the execution failed (the failing cell's error), or null when every cell ran. */
+  error: string | null;
+  /** From the start of the batch to the end of this job, in seconds. */
+  seconds: number;
+}
+
+/**
+ * Notebooks being executed by {@linkcode startNotebooks}.
+ *
+ * @example Release a gate, then wait for every notebook
+ * ```ts ignore
+ * import { type NotebookBatch, startNotebooks } from "./jupyter.ts";
+ *
+ * const batch: NotebookBatch = await startNotebooks([
+ *   { notebook: "notebooks/train_kneighbors.ipynb", exports: [{ html: "/tmp/knn.html" }], after: ["data"] },
+ * ]);
+ * batch.release("data");
+ * const [knn] = await batch.finished;
+ * ```
+ */
+export interface NotebookBatch {
+  /** Opens a gate that jobs name in `after`. */
+  release(gate: string): void;
+  /**
+   * Gives up the gates not released yet: the jobs waiting for one fail (without running a cell)
+   * and the others finish.
+   */
+  closeGates(): void;
+  /** Every job's result, in the order they finished; rejects when the executor itself fails. */
+  finished: Promise<NotebookResult[]>;
+}
+
+/**
+ * Executes several notebooks at once in one Python process, each from a fresh Deno kernel as
+ * {@linkcode executeNotebook} does, and writes each one's reports (one execution can be
+ * exported with and without its code) — also when a cell fails. Every kernel starts at once; a
+ * job's cells wait for the jobs and gates it names in `after`, so work that needs no one else's
+ * results (a kernel starting, a notebook that only reads its data) overlaps work that does.
+ * Each kernel starts in its notebook's folder with `JPY_SESSION_NAME` naming the notebook.
+ * `onFinished` hears of each job as it ends.
+ *
+ * @example Two notebooks, the second after the first
+ * ```ts ignore
+ * import { startNotebooks } from "./jupyter.ts";
+ *
+ * const batch = await startNotebooks([
+ *   { notebook: "notebooks/train_kneighbors.ipynb", exports: [{ html: "/tmp/r/knn.html" }] },
+ *   {
+ *     notebook: "notebooks/compare_runs.ipynb",
+ *     exports: [{ html: "/tmp/r/compare.html" }],
+ *     after: ["train_kneighbors"],
+ *   },
+ * ], { onFinished: (r) => console.log(r.name, r.error ?? "ok") });
+ * await batch.finished;
+ * ```
+ */
+export async function startNotebooks(
+  jobs: NotebookJob[],
+  options: { onFinished?: (result: NotebookResult) => void } = {},
+): Promise<NotebookBatch> {
+  const t0 = performance.now();
+  await ensureVenv();
+  const env = await ensureKernel();
+  const specs = jobs.map((job) => {
+    const path = resolve(job.notebook);
+    return {
+      name: job.name ?? basename(path, ".ipynb"),
+      notebook: path,
+      cwd: dirname(path),
+      exports: job.exports.map((e) => ({ html: resolve(e.html), noInput: e.noInput ?? false })),
+      executed: job.executed === undefined ? null : resolve(job.executed),
+      after: job.after ?? [],
+      timeout: job.timeout ?? 600,
+      env: { JPY_SESSION_NAME: path, ...job.env },
+    };
+  });
+  for (const spec of specs) {
+    // A report left by an earlier execution must not pass for this one's.
+    for (const file of [...spec.exports.map((e) => e.html), spec.executed]) {
+      if (file === null) continue;
+      await Deno.mkdir(dirname(file), { recursive: true });
+      await Deno.remove(file).catch(() => {});
+    }
+  }
+  const child = new Deno.Command(join(VENV_DIR, "bin", "python"), {
+    args: [join(PYTHON_MODULES, "execute_notebook.py"), "--jobs"],
+    env: { ...env, PYTHONPATH: PYTHON_MODULES },
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const stdin = child.stdin.getWriter();
+  const encoder = new TextEncoder();
+  let writing = stdin.write(encoder.encode(JSON.stringify(specs) + "\n"));
+  let open = true;
+  const send = (line: string | null) => {
+    if (!open) return;
+    if (line === null) open = false;
+    writing = writing.then(() =>
+      line === null ? stdin.close() : stdin.write(encoder.encode(line + "\n"))
+    )
+      .catch(() => {/* the executor is gone: its status says why */});
+  };
+  const stderr = new Response(child.stderr).text();
+  const finished = (async () => {
+    const results: NotebookResult[] = [];
+    for await (const line of lines(child.stdout)) {
+      let r: Omit<NotebookResult, "notebook" | "seconds">;
+      try {
+        r = JSON.parse(line);
+      } catch {
+        continue; // not a result
+      }
+      if (!specs.some((s) => s.name === r?.name)) continue;
+      const result: NotebookResult = {
+        ...r,
+        notebook: specs.find((s) => s.name === r.name)!.notebook,
+        seconds: (performance.now() - t0) / 1000,
+      };
+      results.push(result);
+      options.onFinished?.(result);
+      // Every job has finished: nothing can wait for a gate any more.
+      if (results.length === specs.length) send(null);
+    }
+    send(null);
+    const status = await child.status;
+    if (results.length < specs.length) {
+      throw new Error(
+        `Executing notebooks failed (exit ${status.code}):\n${(await stderr).trim().slice(-6000)}`,
+      );
+    }
+    return results;
+  })();
+  return { release: (gate) => send(gate), closeGates: () => send(null), finished };
+}
+
+/** The lines of a stream of text (without their newlines). */
+async function* lines(stream: ReadableStream<Uint8Array>): AsyncGenerator<string> {
+  let buffered = "";
+  for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
+    buffered += chunk;
+    let at: number;
+    while ((at = buffered.indexOf("\n")) >= 0) {
+      const line = buffered.slice(0, at);
+      buffered = buffered.slice(at + 1);
+      if (line.trim() !== "") yield line;
+    }
+  }
+  if (buffered.trim() !== "") yield buffered;
+}
+
+/**
  * Executes a notebook top to bottom from a fresh Deno kernel ({@linkcode executeNotebook}) and
  * writes it as HTML; returns the report's path. Throws with the failing cell's error if a cell
  * fails.

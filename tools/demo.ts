@@ -1,8 +1,9 @@
 /**
  * `deno task demo`: the whole story on a fresh clone. Logs k-neighbours and random-forest runs
  * over a small hyperparameter grid into `mlruns/` (one sweep per family), executes the notebooks
- * with Jupyter (each training notebook logs one more run; the last draws the comparisons), writes
- * the HTML reports, and ends with the best run of each family, the number of runs, and where the
+ * with Jupyter (each training notebook logs one more run; the last draws the comparisons) —
+ * their kernels start while the grid trains, and notebooks that do not need each other's runs
+ * execute at once —, writes the HTML reports, and ends with the best run of each family, the number of runs, and where the
  * reports are. Running it again reuses the grid's runs logged with the same code and data (only
  * the sweeps' parents and the notebooks' runs are added).
  *
@@ -12,11 +13,11 @@
  * @module
  */
 
-import { relative } from "node:path";
+import { basename, join, relative } from "node:path";
 import { parseArgs } from "node:util";
 import * as ml from "../lib/mod.ts";
 import { isServerUri } from "../lib/tracking/mod.ts";
-import { listNotebooks, renderReport, REPORTS_DIR } from "../harness/jupyter.ts";
+import { listNotebooks, REPORTS_DIR, startNotebooks } from "../harness/jupyter.ts";
 import { REPO_ROOT } from "../harness/python.ts";
 
 const { values } = parseArgs({
@@ -29,7 +30,44 @@ const { values } = parseArgs({
 });
 
 const t0 = performance.now();
+const seconds = (since: number) => `${((performance.now() - since) / 1000).toFixed(1)} s`;
 console.log(`Tracking into ${ml.getTrackingUri()}`);
+
+// The notebooks' kernels start while the grid trains; the training notebooks run once the grid
+// is logged (they compare their run with it), the comparison once they are done too. The data
+// notebook needs no runs: it runs at once. The comparison is executed once and written twice:
+// with its code, and code-free for stakeholders.
+const outDir = values.reports;
+const reportOf = (name: string) => join(outDir, `${name}.html`);
+const summary = join(outDir, "summary", "compare_runs.html");
+const notebooks = values["no-reports"] ? null : await startNotebooks(
+  listNotebooks().map((notebook) => {
+    const name = basename(notebook, ".ipynb");
+    const training = name.startsWith("train_");
+    return {
+      notebook,
+      exports: name === "compare_runs"
+        ? [{ html: reportOf(name) }, { html: summary, noInput: true }]
+        : [{ html: reportOf(name) }],
+      after: name === "compare_runs"
+        ? ["grid", "train_kneighbors", "train_random_forest"]
+        : training
+        ? ["grid"]
+        : [],
+    };
+  }),
+  {
+    onFinished: (r) => {
+      if (r.error !== null) return;
+      console.log(
+        `Executed ${relative(REPO_ROOT, r.notebook)} → ${
+          r.html.map((h) => relative(REPO_ROOT, h)).join(", ")
+        } (${r.seconds.toFixed(1)} s after the start)`,
+      );
+    },
+  },
+);
+
 const points = values.quick
   ? ml.grid({ nNeighbors: [3, 5], maxDepth: [3], nEstimators: [20] })
   : ml.grid({
@@ -40,32 +78,33 @@ const points = values.quick
 const data = ml.seedDataset();
 // A point already logged with the same code and data (an earlier demo) is reused, not trained
 // again: running the demo twice does not duplicate the grid.
-const runs = await ml.runGrid(points, { data, label: "training grid", skipExisting: true });
+let runs: Awaited<ReturnType<typeof ml.runGrid>>;
+try {
+  runs = await ml.runGrid(points, { data, label: "training grid", skipExisting: true });
+} catch (e) {
+  notebooks?.closeGates();
+  await notebooks?.finished.catch(() => {});
+  throw e;
+}
+notebooks?.release("grid");
 const reused = runs.reused.length;
 console.log(
   `Logged ${runs.length - reused} runs in ${runs.parents.length} sweeps${
     reused ? ` (${reused} more reused, logged earlier with the same code and data)` : ""
-  } in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  } in ${seconds(t0)}`,
 );
 
 const reports: string[] = [];
-if (!values["no-reports"]) {
-  for (const notebook of listNotebooks()) {
-    const t = performance.now();
-    const report = await renderReport(notebook, { outDir: values.reports });
-    reports.push(report);
-    console.log(
-      `Executed ${relative(REPO_ROOT, notebook)} → ${relative(REPO_ROOT, report)} (${
-        ((performance.now() - t) / 1000).toFixed(1)
-      } s)`,
-    );
+if (notebooks !== null) {
+  const results = await notebooks.finished;
+  const failed = results.find((r) => r.error !== null);
+  if (failed) {
+    throw new Error(`Executing ${relative(REPO_ROOT, failed.notebook)} failed:\n${failed.error}`);
   }
-  const stakeholder = await renderReport(`${REPO_ROOT}/notebooks/compare_runs.ipynb`, {
-    noInput: true,
-    outDir: `${values.reports}/summary`,
-  });
-  reports.push(stakeholder);
-  console.log(`Code-free summary → ${relative(REPO_ROOT, stakeholder)}`);
+  for (const notebook of listNotebooks()) reports.push(reportOf(basename(notebook, ".ipynb")));
+  reports.push(summary);
+  console.log(`Code-free summary → ${relative(REPO_ROOT, summary)}`);
+  console.log(`Notebooks executed and reports written in ${seconds(t0)}`);
 }
 
 console.log("\nBest run of each family (by test accuracy):");
