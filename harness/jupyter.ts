@@ -296,7 +296,8 @@ export interface NotebookJob {
   /** Where to write the executed notebook, if anywhere. */
   executed?: string;
   /**
-   * Jobs (by name) whose execution must be over, and gates that must be released
+   * Jobs (by name) whose execution must be over (their reports may still be being written),
+   * and gates that must be released
    * ({@linkcode NotebookBatch.release}), before the first cell runs; the kernel starts at once.
    * @default nothing
    */
@@ -332,6 +333,12 @@ export interface NotebookResult {
   error: string | null;
   /** From the start of the batch to the end of this job, in seconds. */
   seconds: number;
+  /**
+   * Seconds spent starting the kernel, waiting for the jobs and gates named in `after`,
+   * executing the cells (until the kernel shut down) and writing the files; a phase not reached
+   * (the job failed before it) is missing.
+   */
+  phases: Partial<Record<"kernel" | "waited" | "cells" | "report", number>>;
 }
 
 /**

@@ -59,10 +59,11 @@ const notebooks = values["no-reports"] ? null : await startNotebooks(
   {
     onFinished: (r) => {
       if (r.error !== null) return;
+      const phases = Object.entries(r.phases).map(([k, v]) => `${k} ${v.toFixed(1)} s`);
       console.log(
         `Executed ${relative(REPO_ROOT, r.notebook)} → ${
           r.html.map((h) => relative(REPO_ROOT, h)).join(", ")
-        } (${r.seconds.toFixed(1)} s after the start)`,
+        } (${phases.join(", ")}; done ${r.seconds.toFixed(1)} s after the start)`,
       );
     },
   },

@@ -8,9 +8,9 @@ What `jupyter nbconvert --execute --to html` does, with what the report task and
 - the kernel runs in `--cwd` (the folder of the notebook the cells come from), so a notebook
   given as a copy with parameters injected runs where its original lives;
 - several notebooks run at once in one process (`--jobs`), each in its own kernel, a notebook
-  waiting for those it names in `after` (other jobs, or gates released on stdin) before its
-  first cell — its kernel starts at once — and one execution can be exported several times
-  (with and without its code).
+  waiting for those it names in `after` (other jobs' executions, or gates released on stdin)
+  before its first cell — its kernel starts at once — and one execution can be exported
+  several times (with and without its code).
 
 Cells are executed by DenoExecutePreprocessor (see deno_execute.py), which keeps the outputs
 Deno's kernel publishes after reporting a cell idle.
@@ -26,7 +26,8 @@ Several notebooks:
       [{"html", "noInput"}], "executed"?, "timeout"?, "env"?, "after"?: [names]};
     stdin, later lines: names of gates released (a name in "after" that is not a job's);
     stdout: a JSON line per finished job: {"name", "html": [...], "executed", "error",
-      "seconds"}; exits 1 when a job failed. A gate still closed when stdin ends fails the jobs
+      "phases": seconds spent {"kernel" starting, "waited" for "after", "cells" executing,
+      "report" writing}}; exits 1 when a job failed. A gate still closed when stdin ends fails the jobs
       waiting for it.
 """
 import argparse
@@ -62,7 +63,7 @@ def export_html(nb, name, path, no_input):
 
 
 async def execute(job, before_cells=None):
-    """Executes one job's notebook; returns the failure (an exception) or None."""
+    """Executes one job's notebook; returns it and the failure (an exception) or None."""
     nb = nbformat.read(job["notebook"], as_version=4)
     executor = DenoExecutePreprocessor(
         timeout=job.get("timeout", 600),
@@ -165,26 +166,38 @@ async def run_jobs(jobs):
 
     async def run(job):
         nonlocal failed
-        t0 = time.perf_counter()
+        marks = {"start": time.perf_counter()}
 
         async def before_cells():
+            marks["kernel"] = time.perf_counter()
             for name in job.get("after", []):
                 await wait_for(name)
+            marks["waited"] = time.perf_counter()
 
         try:
             nb, failure = await execute(job, before_cells)
+            marks["cells"] = time.perf_counter()
+            # What the execution logged is there: the jobs that wait for it may start.
+            done[job["name"]].set()
             await loop.run_in_executor(exports, write_files, job, nb)
+            marks["report"] = time.perf_counter()
         except Exception as e:  # the notebook could not be read or written
             failure = e
         finally:
             done[job["name"]].set()
+        # Seconds spent starting the kernel, waiting for the jobs and gates named in "after",
+        # executing the cells (the kernel shut down), and writing the files.
+        phases, last = {}, marks["start"]
+        for phase in ("kernel", "waited", "cells", "report"):
+            if phase in marks:
+                phases[phase], last = marks[phase] - last, marks[phase]
         failed = failed or failure is not None
         result = {
             "name": job["name"],
             "html": [export["html"] for export in job["exports"]],
             "executed": job.get("executed"),
             "error": None if failure is None else describe(failure),
-            "seconds": time.perf_counter() - t0,
+            "phases": phases,
         }
         sys.stdout.write(json.dumps(result) + "\n")
         sys.stdout.flush()
