@@ -27,6 +27,19 @@ Deno.test("a random-forest run records its growth curve, ending at its test accu
   assert.deepEqual(ml.forestGrowth(model, data.XTest, data.yTest), growth.map((p) => p.value));
 });
 
+Deno.test("a forest of more trees than one batch holds records every step of its growth, in order", async () => {
+  ml.setTrackingUri(join(await Deno.makeTempDir(), "mlruns"));
+  const run = await ml.runRandomForest({ maxDepth: 1, nEstimators: 1003, data, logModel: false });
+  const growth = await ml.getMetricHistory(run.info.runId, "test_accuracy_by_trees");
+  assert.deepEqual(growth.map((p) => p.step), Array.from({ length: 1003 }, (_, i) => i + 1));
+  const model = ml.trainRandomForest(data.XTrain, data.yTrain, {
+    maxDepth: 1,
+    nEstimators: 1003,
+    autolog: false,
+  });
+  assert.deepEqual(growth.map((p) => p.value), ml.forestGrowth(model, data.XTest, data.yTest));
+});
+
 Deno.test("a k-neighbours run records scikit-learn-style metrics, a chart and the model", async () => {
   ml.setTrackingUri(join(await Deno.makeTempDir(), "mlruns"));
   const run = await ml.runKNeighbors({ nNeighbors: 7, data });

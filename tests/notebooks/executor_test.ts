@@ -100,6 +100,8 @@ Deno.test("a batch runs notebooks at once, each after the jobs and gates it name
   assert.deepEqual([...heard].sort(), ["failing", "first", "second"]);
   assert.deepEqual(results.map((r) => r.name), heard);
   const byName = Object.fromEntries(results.map((r) => [r.name, r]));
+  for (const r of results) assert.ok(r.phases.kernel !== undefined && r.phases.cells !== undefined);
+  assert.deepEqual(Object.keys(byName.second!.phases), ["kernel", "waited", "cells", "report"]);
   // The second notebook ran after the first and after the gate, in its own folder, named.
   assert.equal(byName.first!.error, null);
   assert.equal(byName.second!.error, null);
