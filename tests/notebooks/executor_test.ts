@@ -25,12 +25,14 @@ async function writeNotebook(path: string, sources: string[]): Promise<string> {
 
 type Output = { output_type: string; data?: Record<string, string> };
 
-/** The plain-text outputs of each code cell of an executed notebook (colours and quotes off). */
+/** Kernels that print values without colours. */
+const NO_COLOR = { NO_COLOR: "1" };
+
+/** The plain-text outputs of each code cell of an executed notebook (quotes off). */
 async function cellTexts(executed: string): Promise<string[][]> {
   const nb = JSON.parse(await Deno.readTextFile(executed)) as { cells: { outputs: Output[] }[] };
   const plain = (o: Output) =>
-    String(o.data?.["text/plain"] ?? o.output_type).replace(/\x1b\[[0-9;]*m/g, "")
-      .replace(/^(["'])(.*)\1$/, "$2");
+    String(o.data?.["text/plain"] ?? o.output_type).replace(/^(["'])(.*)\1$/, "$2");
   return nb.cells.map((c) => c.outputs.map(plain));
 }
 
@@ -51,7 +53,11 @@ Deno.test("each cell keeps its own outputs, slow displays and the last cell incl
     `"fast-three"`,
     `slow(700, "late-four")`,
   ]);
-  const done = await executeNotebook(nb, { outDir: join(dir, "out"), keepNotebook: true });
+  const done = await executeNotebook(nb, {
+    outDir: join(dir, "out"),
+    keepNotebook: true,
+    env: NO_COLOR,
+  });
   assert.equal(done.error, null);
   assert.deepEqual(await cellTexts(done.notebook!), [
     [],
@@ -90,6 +96,7 @@ Deno.test("a batch runs notebooks at once, each after the jobs and gates it name
       ],
       executed: join(dir, "out", "second.ipynb"),
       after: ["first", "gate"],
+      env: NO_COLOR,
     },
     { notebook: failing, exports: [{ html: join(dir, "out", "failing.html") }] },
   ], { onFinished: (r) => heard.push(r.name) });
