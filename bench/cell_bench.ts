@@ -200,18 +200,17 @@ export async function run(): Promise<BenchRow[]> {
     const pinned = py.cases[2 * i + 1]!;
     const fit = `scikit-learn fit + score alone ${pinned.fitMs.toFixed(1)} ms`;
     rows.push({
-      case: `training cell, ${c.label}: train, evaluate, log, model, chart (warm)`,
-      reference: `Python MLflow ${py.mlflow} + scikit-learn ${py.sklearn}, log_model as the ` +
-        `original scripts call it (pip requirements inferred)`,
+      case: `training cell, ${c.label} (train, evaluate, log, chart, model), warm`,
+      reference: `the original script's cell: scikit-learn ${py.sklearn} + MLflow ${py.mlflow} ` +
+        `(log_model infers the requirements)`,
       referenceMs: inferred.cellMs,
       ours: what,
       oursMs: median(times),
       note: `${spread}; Python median of ${inferred.cells.length}`,
     });
     rows.push({
-      case: `training cell, ${c.label}: train, evaluate, log, model, chart (warm)`,
-      reference: `Python MLflow ${py.mlflow} + scikit-learn ${py.sklearn}, log_model given ` +
-        `pip_requirements`,
+      case: `training cell, ${c.label} (train, evaluate, log, chart, model), warm`,
+      reference: `the same, log_model given pip_requirements`,
       referenceMs: pinned.cellMs,
       ours: what,
       oursMs: median(times),
