@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { RunData, RunInfo } from "../tracking/entities.ts";
+import type { ModelVersion, RunData, RunInfo } from "../tracking/entities.ts";
 import { escapeHtml, formatMetric, formatTime, statusText } from "./format.ts";
 
 const STATUS_COLOURS: Record<RunInfo["status"], string> = {
@@ -39,8 +39,10 @@ function table(title: string, rows: [string, string][]): string {
 /**
  * A run's card as HTML: name and a status badge, then the run id, experiment id, start time and
  * duration, then tables of params, metrics (latest values, {@linkcode formatMetric}) and tags
- * (`mlflow.*` system tags left out), each sorted by key and left out when empty. A stale run
- * (`stale`: RUNNING, but its process is gone) says so next to its status.
+ * (`mlflow.*` system tags left out), each sorted by key and left out when empty, and the
+ * registered versions of the run's models (`modelVersions`: name, version and aliases) when
+ * there are any. A stale run (`stale`: RUNNING, but its process is gone) says so next to its
+ * status.
  *
  * @example A finished run
  * ```ts
@@ -56,14 +58,33 @@ function table(title: string, rows: [string, string][]): string {
  * assert.match(html, /1970-01-01 00:00:00 UTC · 1\.5 s/);
  * assert.match(html, /test_accuracy<\/td><td[^>]*>0\.93</);
  * assert.doesNotMatch(html, /Tags/);
+ * assert.doesNotMatch(html, /Registered/);
+ * ```
+ *
+ * @example A run whose model is registered, version 2 named `champion`
+ * ```ts
+ * import { runCardHtml } from "./run_card.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const html = runCardHtml(
+ *   { runId: "a".repeat(32), experimentId: "0", runName: "knn-5", userId: "me", status: "FINISHED",
+ *     startTime: 0, endTime: 1500, artifactUri: "file:///tmp/a", lifecycleStage: "active" },
+ *   { params: {}, metrics: {}, tags: {} },
+ *   { modelVersions: [{ name: "knn", version: 2, aliases: ["champion"] }] },
+ * );
+ * assert.match(html, /Registered model versions/);
+ * assert.match(html, /knn<\/td><td[^>]*>version 2 · @champion</);
  * ```
  */
 export function runCardHtml(
   info: RunInfo,
   data: RunData,
-  options: { stale?: boolean } = {},
+  options: {
+    stale?: boolean;
+    modelVersions?: readonly Pick<ModelVersion, "name" | "version" | "aliases">[];
+  } = {},
 ): string {
-  const { stale = false } = options;
+  const { stale = false, modelVersions = [] } = options;
   const userTags = Object.entries(data.tags).filter(([k]) => !k.startsWith("mlflow."));
   return `<div class="mlflow-run" style="border:1px solid #ccc;border-radius:6px;` +
     `padding:8px 12px;max-width:640px;font-family:sans-serif">` +
@@ -81,5 +102,12 @@ export function runCardHtml(
     table("Params", byKey(Object.entries(data.params))) +
     table("Metrics", byKey(Object.entries(data.metrics)).map(([k, v]) => [k, formatMetric(v)])) +
     table("Tags", byKey(userTags)) +
+    table(
+      "Registered model versions",
+      modelVersions.map((v) => [
+        v.name,
+        `version ${v.version}${v.aliases.map((a) => ` · @${a}`).join("")}`,
+      ]),
+    ) +
     `</div>`;
 }

@@ -1,7 +1,7 @@
 /**
  * Experiment tracking in MLflow's file-store layout or on an MLflow tracking server: the fluent
  * API (`setExperiment`, `startRun`, `logParam`, `logMetric`, `searchRuns`, …), MLflow's model
- * registry (registered models, versions, aliases, tags), the store and registry contracts and
+ * registry (`registerModel`, versions, aliases, tags), the store and registry contracts and
  * their two stores each, syncing a local store to a server, entities and errors.
  *
  * @example Log a run and find it again
@@ -26,6 +26,7 @@ export * from "./entities.ts";
 export { ERROR_CODES, type ErrorCode, MlflowError } from "./errors.ts";
 export * from "./fluent.ts";
 export { getStore, getTrackingUri, setTrackingUri } from "./tracking_uri.ts";
+export * from "./registry.ts";
 export { getRegistry, getRegistryUri, setRegistryUri } from "./registry_uri.ts";
 export type {
   CreateModelVersionOptions,
