@@ -8,7 +8,7 @@
 
 import type { RegistryStore } from "./registry_store.ts";
 import { openRegistry } from "./store_factory.ts";
-import { getStore } from "./tracking_uri.ts";
+import { getStore, givenTrackingUri } from "./tracking_uri.ts";
 import { isServerUri, uriToPath } from "./uri.ts";
 
 let registryUri: string | undefined;
@@ -59,8 +59,9 @@ export function setRegistryUri(uri: string | null): void {
 export function getRegistry(): RegistryStore {
   const tracking = getStore();
   const env = Deno.env.get("MLFLOW_REGISTRY_URI");
-  const uri = registryUri ?? (env ? normalize(env) : tracking.uri);
-  const key = `${uri}\n${tracking.uri}`;
+  // The tracking URI as given: a server's registry is reached with the same credentials.
+  const uri = registryUri ?? (env ? normalize(env) : normalize(givenTrackingUri()));
+  const key = `${uri}\n${givenTrackingUri()}`;
   let registry = registries.get(key);
   if (!registry) {
     registry = openRegistry(uri, { tracking });

@@ -21,6 +21,7 @@ import { runPythonScript } from "../../harness/python.ts";
 import { startTrackingServer } from "../../harness/mlflow_server.ts";
 import { pyScript } from "../py/scripts.ts";
 import { snapshotTree, tempStore } from "./_helpers.ts";
+import { fakeServer, json } from "./_fake_server.ts";
 
 const code = (c: string) => (e: unknown) => e instanceof MlflowError && e.code === c;
 
@@ -347,9 +348,16 @@ type Registered = Awaited<ReturnType<typeof registerEveryWay>>;
  * false. A server then knows no model id of `models:/knn/1` either, so the copy registered from
  * it is not listed on the logged model (`copyTagged` false), as with MLflow's own client.
  */
-function expectSeen(seen: Seen, r: Registered, keepsModelId = true, copyTagged = true): void {
+function expectSeen(all: Seen, r: Registered, keepsModelId = true, copyTagged = true): void {
   const { logged } = r;
   const modelId = keepsModelId ? logged.modelId : null;
+  // Only the models registerEveryWay made (loadsEveryWay registers one more).
+  const ours = (name: string) => name.startsWith("knn");
+  const seen = {
+    ...all,
+    models: all.models.filter((m) => ours(m.name)),
+    versions: all.versions.filter((v) => ours(v.name)),
+  };
   assert.deepEqual(seen.models.map((m) => [m.name, m.aliases, m.latest]), [
     ["knn", { champion: 1 }, [2]],
     ["knn-copy", {}, [1]],
@@ -378,7 +386,8 @@ function expectSeen(seen: Seen, r: Registered, keepsModelId = true, copyTagged =
     assert.deepEqual([v.status, v.current_stage], ["READY", "None"]);
   }
   assert.deepEqual(seen.by_alias, { "knn@champion": 1 });
-  assert.deepEqual(JSON.parse(seen.model_versions_tags[logged.modelId]!), [
+  const listed = JSON.parse(seen.model_versions_tags[logged.modelId]!) as { name: string }[];
+  assert.deepEqual(listed.filter((e) => ours(e.name)), [
     { name: "knn", version: 1 },
     { name: "knn", version: 2 },
     ...(copyTagged ? [{ name: "knn-copy", version: 1 }] : []),
@@ -397,12 +406,30 @@ const URIS = [
   "models:/knn-legacy/1",
 ];
 
-/** loadModel gives the logged model's predictions by every URI form. */
+/**
+ * loadModel gives the logged model's predictions by every URI form; and where the forms name
+ * different versions (a model registered first, another one second), each loads its own.
+ */
 async function loadsEveryWay(r: Registered): Promise<void> {
   const expected = r.model.predict(X);
   const uris = [...URIS, `runs:/${r.logged.runId}/model`, r.logged.modelUri];
   for (const uri of uris) {
     assert.deepEqual((await ml.loadModel(uri)).predict(X), expected, uri);
+  }
+  const flipped = ml.trainKNeighbors(X, Y.map((y) => 1 - y), { nNeighbors: 1, autolog: false });
+  const other = await ml.withRun({ runName: "flipped" }, () => ml.logModel(flipped));
+  await ml.registerModel(r.logged.modelUri, "pair");
+  await ml.registerModel(`runs:/${other.runId}/model`, "pair");
+  await ml.setRegisteredModelAlias("pair", "first", 1);
+  const cases: [string, number[]][] = [
+    ["models:/pair/1", expected],
+    ["models:/pair@first", expected],
+    ["models:/pair/2", flipped.predict(X)],
+    ["models:/pair/latest", flipped.predict(X)],
+  ];
+  assert.notDeepEqual(expected, flipped.predict(X));
+  for (const [uri, predictions] of cases) {
+    assert.deepEqual((await ml.loadModel(uri)).predict(X), predictions, uri);
   }
 }
 
@@ -473,6 +500,7 @@ Deno.test("MLflow reads the file registry this library wrote, migrate-filestore 
     { name: "knn", version: 1, aliases: ["champion"] },
     { name: "knn", version: 2, aliases: [] },
     { name: "knn-copy", version: 1, aliases: [] },
+    { name: "pair", version: 1, aliases: ["first"] },
   ]);
   assert.match(run[ml.JUPYTER_DISPLAY]()["text/html"], /knn<\/td><td[^>]*>version 1 · @champion</);
 
@@ -564,4 +592,121 @@ Deno.test({
     });
     await readsWhatMlflowWrote(written, logged, model);
   },
+});
+
+Deno.test("a server's registry is reached with the tracking URI's credentials, and odd answers are refused naming the endpoint", async () => {
+  let answer: () => Response = () => json({ registered_model: { name: "knn" } });
+  await using server = fakeServer(() => answer());
+  ml.setTrackingUri(server.url.replace("//", "//bob:s3cret@"));
+  try {
+    assert.equal((await ml.getRegisteredModel("knn")).name, "knn");
+    assert.equal(server.seen.at(-1)!.authorization, `Basic ${btoa("bob:s3cret")}`);
+    assert.equal(server.seen.at(-1)!.path, "/api/2.0/mlflow/registered-models/get");
+    assert.equal(ml.getRegistryUri(), server.url);
+    const odd: [unknown, () => Promise<unknown>, RegExp][] = [
+      [
+        {},
+        () => ml.getRegisteredModel("knn"),
+        /GET \/registered-models\/get on .*'registered_model' is missing/,
+      ],
+      [
+        { registered_model: { name: "knn", aliases: [{ alias: "a" }] } },
+        () => ml.getRegisteredModel("knn"),
+        /'registered_model.aliases\[0\]'/,
+      ],
+      [
+        { model_version: { name: "knn" } },
+        () => ml.getModelVersion("knn", 1),
+        /'model_version.version' is missing/,
+      ],
+      [
+        { model_version: { name: "knn", version: "x" } },
+        () => ml.getModelVersion("knn", 1),
+        /'model_version.version' is a string, expected a version number/,
+      ],
+      [{ model_versions: "x" }, () => ml.searchModelVersions(), /'model_versions' is a string/],
+      [
+        { model_version: { name: "knn", version: "1", aliases: [1] } },
+        () => ml.getModelVersionByAlias("knn", "a"),
+        /'model_version.aliases'/,
+      ],
+    ];
+    for (const [body, call, message] of odd) {
+      answer = () => json(body);
+      await assert.rejects(
+        call(),
+        (e) => code("INTERNAL_ERROR")(e) && message.test((e as Error).message),
+      );
+    }
+  } finally {
+    ml.setTrackingUri(await Deno.makeTempDir());
+  }
+});
+
+Deno.test("a registry on disk is data from anyone: recorded sources, links and aliases are not followed out of the store", async () => {
+  const root = await tempStore();
+  ml.setTrackingUri(root);
+  const model = ml.trainKNeighbors(X, Y, { nNeighbors: 1, autolog: false });
+  const logged = await ml.withRun({}, () => ml.logModel(model));
+  await ml.registerModel(logged.modelUri, "knn");
+  const models = join(root, "models");
+  const outside = await Deno.makeTempDir({ prefix: "outside-" });
+  await Deno.writeTextFile(join(outside, "MLmodel"), "flavors: {}\n");
+  // A version whose recorded source lies outside the store, with no logged model.
+  const evil = join(models, "evil", "version-1");
+  await Deno.mkdir(evil, { recursive: true });
+  await Deno.writeTextFile(
+    join(models, "evil", "meta.yaml"),
+    "name: evil\ncreation_timestamp: 1\n",
+  );
+  await Deno.writeTextFile(
+    join(evil, "meta.yaml"),
+    `name: evil\nversion: 1\nsource: file://${outside}\nrun_id: ${logged.runId}\n` +
+      `storage_location: file://${outside}\ncurrent_stage: None\ncreation_timestamp: 1\n`,
+  );
+  await assert.rejects(ml.loadModel("models:/evil/1"), (e) => {
+    return code("INVALID_PARAMETER_VALUE")(e) &&
+      (e as Error).message.includes(`file://${outside}`) &&
+      /it is not followed/.test((e as Error).message);
+  });
+  // A runs:/ source climbing out of its run's artifacts.
+  await Deno.writeTextFile(
+    join(evil, "meta.yaml"),
+    `name: evil\nversion: 1\nsource: runs:/${logged.runId}/../../x\ncurrent_stage: None\n`,
+  );
+  await assert.rejects(ml.loadModel("models:/evil/1"), /'\.\.' is not allowed/);
+  // A registered model folder that is a link to a folder outside, and an alias that is no number.
+  await Deno.mkdir(join(outside, "linked"));
+  await Deno.writeTextFile(join(outside, "linked", "meta.yaml"), "name: linked\n");
+  await Deno.symlink(join(outside, "linked"), join(models, "linked"));
+  await assert.rejects(ml.getRegisteredModel("linked"), code("RESOURCE_DOES_NOT_EXIST"));
+  await Deno.mkdir(join(models, "knn", "aliases"));
+  await Deno.writeTextFile(join(models, "knn", "aliases", "odd"), "../../x");
+  const warn = console.warn;
+  const warnings: string[] = [];
+  console.warn = (m: string) => warnings.push(m);
+  try {
+    const names = (await ml.searchRegisteredModels()).map((m) => m.name);
+    assert.deepEqual(names, ["evil", "knn"]);
+    assert.deepEqual((await ml.getRegisteredModel("knn")).aliases, {});
+  } finally {
+    console.warn = warn;
+  }
+  assert.ok(warnings.some((w) => w.includes("aliases/odd")), warnings.join("\n"));
+});
+
+Deno.test("MLFLOW_REGISTRY_URI puts the registry in another store than the runs", async () => {
+  const runs = await tempStore();
+  const registry = await tempStore();
+  ml.setTrackingUri(runs);
+  Deno.env.set("MLFLOW_REGISTRY_URI", registry);
+  try {
+    assert.equal(ml.getRegistryUri(), `file://${registry}`);
+    await ml.createRegisteredModel("elsewhere");
+    assert.ok((await Deno.stat(join(registry, "models", "elsewhere", "meta.yaml"))).isFile);
+    await assert.rejects(Deno.stat(join(runs, "models")), Deno.errors.NotFound);
+  } finally {
+    Deno.env.delete("MLFLOW_REGISTRY_URI");
+  }
+  assert.equal(ml.getRegistryUri(), `file://${runs}`);
 });
