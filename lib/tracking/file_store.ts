@@ -671,6 +671,11 @@ export class FileStore implements TrackingStore {
     return this.#models.get(modelId);
   }
 
+  /** Sets tags of a logged model (each tag file replaced atomically). */
+  setLoggedModelTags(modelId: string, tags: Record<string, string>): void {
+    this.#models.setTags(modelId, tags);
+  }
+
   /** The logged models of some experiments, newest first; malformed ones are skipped. */
   searchLoggedModels(options: SearchLoggedModelsOptions): LoggedModelInfo[] {
     const { experimentIds, maxResults = 1000 } = options;
