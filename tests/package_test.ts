@@ -108,6 +108,7 @@ Deno.test("each export of deno.json is a documented module", async () => {
     "./flavor",
     "./metrics",
     "./models",
+    "./serve",
     "./tracking",
   ]);
 });
