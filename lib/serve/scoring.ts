@@ -97,7 +97,8 @@ function utf8Failure(bytes: Uint8Array): { start: number; end: number; reason: s
   return null;
 }
 
-function decodeError(bytes: Uint8Array, failure: { start: number; end: number; reason: string }) {
+function decodeError(bytes: Uint8Array): string {
+  const failure = utf8Failure(bytes) ?? { start: 0, end: 1, reason: "invalid start byte" };
   return `UnicodeDecodeError('utf-8', ${pyBytesRepr(bytes)}, ${failure.start}, ${failure.end}, ` +
     `${pyRepr(failure.reason)})`;
 }
@@ -123,7 +124,7 @@ function decodeJson(body: Uint8Array): { value: Record<string, Json>; text: stri
   try {
     text = BOM_FREE.decode(body);
   } catch {
-    throw invalidJson(decodeError(body, utf8Failure(body)!));
+    throw invalidJson(decodeError(body));
   }
   let value: Json;
   try {
@@ -193,7 +194,7 @@ function invocations(
     } catch {
       throw invalidInput(
         "Ensure that input is a valid UTF-8 encoded string. Error: " +
-          `'${decodeError(body, utf8Failure(body)!)}'`,
+          `'${decodeError(body)}'`,
       );
     }
     const rows = rowsFromTable(readCsv(text, signature.names), signature);

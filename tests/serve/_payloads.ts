@@ -288,6 +288,11 @@ export const PAYLOADS: Payload[] = [
     body: json({ input: "x", ...record(rows[0]!), x4: 7 }),
     message: "tail",
   },
+  {
+    name: "csv, invalid UTF-8",
+    contentType: CSV_TYPE,
+    body: new Uint8Array([0x78, 0x30, 0x0a, 0x31, 0xe2, 0x28, 0xa1, 0x0a]),
+  },
   { name: "GET /invocations", method: "GET", path: "/invocations" },
   { name: "POST /ping", method: "POST", path: "/ping" },
   { name: "a trailing slash", method: "GET", path: "/ping/", manual: true },
