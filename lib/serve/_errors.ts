@@ -8,7 +8,23 @@
 
 import { pyJson } from "./_json.ts";
 
-/** A refusal of a scoring request, answered in MLflow's error shape. */
+/**
+ * A refusal of a scoring request, answered in MLflow's error shape.
+ *
+ * @example
+ * ```ts
+ * import { invalidInput } from "./_errors.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const response = invalidInput("Dataframe split format must be a dictionary. Got list.").toResponse();
+ * assert.equal(response.status, 400);
+ * assert.equal(
+ *   await response.text(),
+ *   '{"error_code": "BAD_REQUEST", "message": "Invalid input. Dataframe split format must be a ' +
+ *     'dictionary. Got list.", "sqlstate": "KAM00", "error_class": "INVALID_PARAMETER_VALUE"}',
+ * );
+ * ```
+ */
 export class ScoringError extends Error {
   /** The HTTP status. */
   readonly status: number;
@@ -71,6 +87,16 @@ export function invalidInput(message: string): ScoringError {
 /**
  * A failure of MLflow's schema enforcement (`_enforce_schema`, re-raised by `PyFuncModel.predict`
  * and the server): 400 `INVALID_PARAMETER_VALUE`, class `SCHEMA_ENFORCEMENT_FAILED`.
+ *
+ * @example
+ * ```ts
+ * import { schemaError } from "./_errors.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const e = schemaError("1 rows x 1 columns ['a']", "['x0': double (required)]", "Model is missing inputs ['x0'].");
+ * assert.equal(e.errorCode, "INVALID_PARAMETER_VALUE");
+ * assert.match(e.message, /with schema '\['x0': double \(required\)\]'\. Error: Model is missing/);
+ * ```
  */
 export function schemaError(data: string, schema: string, reason: string): ScoringError {
   return new ScoringError(
@@ -83,7 +109,19 @@ export function schemaError(data: string, schema: string, reason: string): Scori
   );
 }
 
-/** The model itself failed on the input: what MLflow answers for any exception of `predict`. */
+/**
+ * The model itself failed on the input: what MLflow answers for any exception of `predict`.
+ *
+ * @example
+ * ```ts
+ * import { predictionError } from "./_errors.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const e = predictionError(new RangeError("X[0][0] must be finite"));
+ * assert.equal(e.errorCode, "BAD_REQUEST");
+ * assert.equal(e.stackTrace, "RangeError: X[0][0] must be finite");
+ * ```
+ */
 export function predictionError(cause: unknown): ScoringError {
   const e = cause instanceof Error ? cause : new Error(String(cause));
   return badRequest(

@@ -33,7 +33,17 @@ export interface Signature {
   text: string;
 }
 
-/** The signature of a model with these feature columns. */
+/**
+ * The signature of a model with these feature columns.
+ *
+ * @example
+ * ```ts
+ * import { signatureOf } from "./_frame.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(signatureOf(["x0", "x1"]).text, "['x0': double (required), 'x1': double (required)]");
+ * ```
+ */
 export function signatureOf(names: readonly string[]): Signature {
   return { names, text: `[${names.map((n) => `${pyRepr(n)}: double (required)`).join(", ")}]` };
 }
@@ -402,6 +412,19 @@ function instances(input: Json, signature: Signature): number[][] {
 /**
  * The model's rows from one of the four JSON formats; throws a `ScoringError` where MLflow
  * refuses the request.
+ *
+ * @example
+ * ```ts
+ * import { rowsFromFormat, signatureOf } from "./_frame.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const signature = signatureOf(["x0", "x1"]);
+ * assert.deepEqual(rowsFromFormat("inputs", { x1: [2, "4"], x0: [1, true] }, signature), [[1, 2], [1, 4]]);
+ * assert.throws(
+ *   () => rowsFromFormat("dataframe_records", [{ x0: 1 }], signature),
+ *   /Model is missing inputs \['x1'\]\./,
+ * );
+ * ```
  */
 export function rowsFromFormat(format: string, value: Json, signature: Signature): number[][] {
   switch (format) {
@@ -443,6 +466,15 @@ export function rowsFromFormat(format: string, value: Json, signature: Signature
 
 /**
  * The rows of a table read from CSV, whose signature columns pandas already parsed as doubles.
+ *
+ * @example
+ * ```ts
+ * import { rowsFromTable, signatureOf } from "./_frame.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const table = { names: ["x1", "note", "x0"], columns: [[2], ["a"], [1]], rows: 1 };
+ * assert.deepEqual(rowsFromTable(table, signatureOf(["x0", "x1"])), [[1, 2]]);
+ * ```
  */
 export function rowsFromTable(table: Table, signature: Signature): number[][] {
   return enforceTable(table, cellsOf(table, signature), signature);
@@ -452,6 +484,19 @@ export function rowsFromTable(table: Table, signature: Signature): number[][] {
  * The rows of the unwrapped input of MLflow's LLM formats (a JSON object with `messages`,
  * `prompt` or `input`): the object's keys are columns, taken as pandas types them, with no
  * conversion (`_enforce_mlflow_datatype`: doubles, and integers only when all are 0 or 1).
+ *
+ * @example
+ * ```ts
+ * import { rowsFromUnwrapped, signatureOf } from "./_frame.ts";
+ * import { parseJsonWithIntegers } from "./_json.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const signature = signatureOf(["x0"]);
+ * const ok = parseJsonWithIntegers('{"input": "x", "x0": 2.5}') as Record<string, unknown>;
+ * assert.deepEqual(rowsFromUnwrapped(ok, signature), [[2.5]]);
+ * const integer = parseJsonWithIntegers('{"input": "x", "x0": 2}') as Record<string, unknown>;
+ * assert.throws(() => rowsFromUnwrapped(integer, signature), /Can not safely convert int64/);
+ * ```
  */
 export function rowsFromUnwrapped(
   value: Record<string, unknown>,

@@ -98,6 +98,18 @@ export class PyNumber {
 /**
  * Parses as {@linkcode parseJson} does, with each number a {@linkcode PyNumber} that tells
  * Python's `int`s from its `float`s.
+ *
+ * @example
+ * ```ts
+ * import { parseJsonWithIntegers, PyNumber } from "./_json.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.deepEqual(parseJsonWithIntegers("[1, 1.0, NaN]"), [
+ *   new PyNumber(1, true),
+ *   new PyNumber(1, false),
+ *   new PyNumber(NaN, false),
+ * ]);
+ * ```
  */
 export function parseJsonWithIntegers(text: string): unknown {
   const mark = `\u0000${crypto.randomUUID()}:`;
