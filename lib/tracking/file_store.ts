@@ -394,8 +394,27 @@ export class FileStore implements TrackingStore {
   }
 
   #activeRunDir(runId: string): string {
-    const dir = this.runDir(runId);
-    const info = readRunInfo(dir);
+    // The folder found last time, read straight away (meta.yaml is read anyway); a run that
+    // has moved since is looked for again.
+    let dir = this.#runDirs.get(runId);
+    let info: RunInfo | undefined;
+    if (dir !== undefined) {
+      try {
+        info = readRunInfo(dir);
+      } catch (e) {
+        const cause = (e as Error).cause;
+        if (
+          !(cause instanceof Deno.errors.NotFound || cause instanceof Deno.errors.NotADirectory)
+        ) {
+          throw e;
+        }
+        dir = undefined;
+      }
+    }
+    if (dir === undefined || info === undefined) {
+      dir = this.runDir(runId);
+      info = readRunInfo(dir);
+    }
     if (info.lifecycleStage !== "active") {
       throw new MlflowError(
         "INVALID_STATE",
