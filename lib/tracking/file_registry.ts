@@ -56,7 +56,7 @@ import type {
 } from "./registry_store.ts";
 import type { TrackingStore } from "./store.ts";
 import { pathToUri, uriToPath } from "./uri.ts";
-import { validateModelId, validateRunId } from "./validation.ts";
+import { checkMaxResults, validateModelId, validateRunId } from "./validation.ts";
 
 const MODELS = "models";
 const STAGING = ".staging.trash"; // the file store's staging folder (and lock) at the root
@@ -70,16 +70,6 @@ export interface FileRegistryOptions {
    * asks the tracking URI's store). @default a FileStore on the same root
    */
   tracking?: TrackingStore;
-}
-
-function checkMaxResults(maxResults: number, limit: number): void {
-  if (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > limit) {
-    throw new MlflowError(
-      "INVALID_PARAMETER_VALUE",
-      `Invalid value ${maxResults} for parameter 'max_results' supplied. It must be a ` +
-        `positive integer at most ${limit}`,
-    );
-  }
 }
 
 /**

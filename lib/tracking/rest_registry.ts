@@ -37,17 +37,7 @@ import type {
   SearchModelVersionsOptions,
   SearchRegisteredModelsOptions,
 } from "./registry_store.ts";
-import { validateModelId, validateRunId } from "./validation.ts";
-
-function checkMaxResults(maxResults: number, limit: number): void {
-  if (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > limit) {
-    throw new MlflowError(
-      "INVALID_PARAMETER_VALUE",
-      `Invalid value ${maxResults} for parameter 'max_results' supplied. It must be a ` +
-        `positive integer at most ${limit}`,
-    );
-  }
-}
+import { checkMaxResults, validateModelId, validateRunId } from "./validation.ts";
 
 /**
  * The model registry of an MLflow tracking server.
