@@ -63,6 +63,34 @@ export {
   withRun,
 } from "./tracking/fluent.ts";
 export { getTrackingUri, setTrackingUri } from "./tracking/tracking_uri.ts";
+// MLflow's model registry: registered models, versions, aliases, tags.
+export {
+  createRegisteredModel,
+  deleteModelVersion,
+  deleteModelVersionTag,
+  deleteRegisteredModel,
+  deleteRegisteredModelAlias,
+  deleteRegisteredModelTag,
+  getModelVersion,
+  getModelVersionByAlias,
+  getRegisteredModel,
+  registerModel,
+  type RegisterModelOptions,
+  renameRegisteredModel,
+  searchModelVersions,
+  searchRegisteredModels,
+  setModelVersionTag,
+  setRegisteredModelAlias,
+  setRegisteredModelTag,
+  updateModelVersion,
+  updateRegisteredModel,
+} from "./tracking/registry.ts";
+export { getRegistryUri, setRegistryUri } from "./tracking/registry_uri.ts";
+export type {
+  CreateRegisteredModelOptions,
+  SearchModelVersionsOptions,
+  SearchRegisteredModelsOptions,
+} from "./tracking/registry_store.ts";
 export { numpyDataset, type NumpyDatasetOptions } from "./tracking/dataset.ts";
 export type { SearchExperimentsOptions, ViewType } from "./tracking/store.ts";
 export {
@@ -72,6 +100,8 @@ export {
   type FileInfo,
   type LifecycleStage,
   type Metric,
+  type ModelVersion,
+  type RegisteredModel,
   RUN_STATUSES,
   type RunData,
   type RunInfo,

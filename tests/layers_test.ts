@@ -18,6 +18,7 @@ const ALLOWED: Record<string, string[]> = {
   tracking: ["_internal", "display"],
   charts: ["_internal", "display", "tracking"],
   flavor: ["_internal", "tracking", "models"],
+  serve: ["_internal", "tracking", "models", "flavor"],
   experiment: ["_internal", "display", "data", "metrics", "models", "tracking", "charts", "flavor"],
 };
 /** Type-only imports allowed beyond those: entity types are the shared vocabulary. */

@@ -31,11 +31,16 @@ import { FileStore } from ${JSON.stringify(entry("./tracking"))};
 import { makeClassification } from ${JSON.stringify(entry("./data"))};
 
 ml.setTrackingUri(${JSON.stringify(join(folder, "mlruns"))});
+let code: string[] = [];
 const { X, y } = makeClassification({ nSamples: 60, nFeatures: 4, nInformative: 2, randomState: 1 });
 const runId = await ml.withRun({ runName: "outside" }, async (run) => {
   const model = ml.trainKNeighbors(X, y, { nNeighbors: 3 });
   await ml.logMetric("train_accuracy", ml.accuracyScore(y, model.predict(X)));
-  await ml.logModel(model);
+  const logged = await ml.logModel(model);
+  code = (await new FileStore(${
+    JSON.stringify(join(folder, "mlruns"))
+  }).listLoggedModelArtifacts(logged.modelId, "code"))
+    .map((f) => f.path);
   await ml.saveChart(ml.paramVsMetric([await ml.getRun(run.info.runId)], {
     param: "n_neighbors",
     metric: "train_accuracy",
@@ -49,6 +54,7 @@ console.log(JSON.stringify({
   params: run.data.params,
   accuracy: run.data.metrics.train_accuracy,
   files: store.listArtifacts(runId).map((f) => f.path),
+  code,
   same: JSON.stringify(back.predict(X)) === JSON.stringify(ml.trainKNeighbors(X, y, { nNeighbors: 3, autolog: false }).predict(X)),
 }));
 `;
@@ -66,6 +72,8 @@ console.log(JSON.stringify({
   assert.ok(seen.accuracy > 0.5 && seen.accuracy <= 1);
   assert.deepEqual(seen.files, ["chart.svg", "chart.vl.json"]);
   assert.equal(seen.same, true);
+  // The python_function flavour's loader, read from beside the library, is in the model.
+  assert.deepEqual(seen.code, ["code/deno_ml_pyfunc.py"]);
   // Nothing was written into the script's folder but the store it chose.
   assert.deepEqual([...Deno.readDirSync(folder)].map((e) => e.name).sort(), [
     "mlruns",
@@ -108,6 +116,7 @@ Deno.test("each export of deno.json is a documented module", async () => {
     "./flavor",
     "./metrics",
     "./models",
+    "./serve",
     "./tracking",
   ]);
 });

@@ -35,6 +35,7 @@ async function printLinks(store: TrackingStore, uiUrl: string): Promise<void> {
   for (const e of experiments) {
     console.log(`  ${e.name.padEnd(width)}  ${experimentLink(uiUrl, e.experimentId)}`);
   }
+  console.log(`Registered models: ${uiUrl}/#/models`);
 }
 
 const env = Deno.env.get("MLFLOW_TRACKING_URI");

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { RunData, RunInfo } from "../tracking/entities.ts";
+import type { ModelVersion, RunData, RunInfo } from "../tracking/entities.ts";
 import { escapeHtml, formatMetric, formatTime, statusText } from "./format.ts";
 
 const STATUS_COLOURS: Record<RunInfo["status"], string> = {
@@ -108,8 +108,9 @@ function notebookLine(info: RunInfo, tags: Record<string, string>): string {
  * injected and links to the report and the executed notebook among the run's artifacts
  * ({@linkcode artifactHref}); then tables of params, metrics (latest values,
  * {@linkcode formatMetric}) and tags (the `mlflow.*` and `deno.*` system tags left out),
- * each sorted by key and left out when empty. A stale run (`stale`: RUNNING, but its process is
- * gone) says so next to its status.
+ * each sorted by key and left out when empty, and the registered versions of the run's models
+ * (`modelVersions`: name, version and aliases) when there are any. A stale run (`stale`:
+ * RUNNING, but its process is gone) says so next to its status.
  *
  * @example A finished run
  * ```ts
@@ -126,6 +127,22 @@ function notebookLine(info: RunInfo, tags: Record<string, string>): string {
  * assert.match(html, /1970-01-01 00:00:00 UTC · 1\.5 s/);
  * assert.match(html, /test_accuracy<\/td><td[^>]*>0\.93</);
  * assert.doesNotMatch(html, /Tags/);
+ * assert.doesNotMatch(html, /Registered/);
+ * ```
+ *
+ * @example A run whose model is registered, version 2 named `champion`
+ * ```ts
+ * import { runCardHtml } from "./run_card.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const html = runCardHtml(
+ *   { runId: "a".repeat(32), experimentId: "0", runName: "knn-5", userId: "me", status: "FINISHED",
+ *     startTime: 0, endTime: 1500, artifactUri: "file:///tmp/a", lifecycleStage: "active" },
+ *   { params: {}, metrics: {}, tags: {} },
+ *   { modelVersions: [{ name: "knn", version: 2, aliases: ["champion"] }] },
+ * );
+ * assert.match(html, /Registered model versions/);
+ * assert.match(html, /knn<\/td><td[^>]*>version 2 · @champion</);
  * ```
  *
  * @example A run of a parameterised notebook execution links to its report
@@ -151,9 +168,12 @@ function notebookLine(info: RunInfo, tags: Record<string, string>): string {
 export function runCardHtml(
   info: RunInfo,
   data: RunData,
-  options: { stale?: boolean } = {},
+  options: {
+    stale?: boolean;
+    modelVersions?: readonly Pick<ModelVersion, "name" | "version" | "aliases">[];
+  } = {},
 ): string {
-  const { stale = false } = options;
+  const { stale = false, modelVersions = [] } = options;
   const userTags = Object.entries(data.tags).filter(([k]) =>
     !k.startsWith("mlflow.") && !k.startsWith("deno.")
   );
@@ -174,5 +194,12 @@ export function runCardHtml(
     table("Params", byKey(Object.entries(data.params))) +
     table("Metrics", byKey(Object.entries(data.metrics)).map(([k, v]) => [k, formatMetric(v)])) +
     table("Tags", byKey(userTags)) +
+    table(
+      "Registered model versions",
+      modelVersions.map((v) => [
+        v.name,
+        `version ${v.version}${v.aliases.map((a) => ` · @${a}`).join("")}`,
+      ]),
+    ) +
     `</div>`;
 }

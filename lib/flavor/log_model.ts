@@ -70,8 +70,12 @@ function checkModel(model: Pipeline, name: string, options: LogModelOptions): vo
  * Records a fitted pipeline on the active run in MLflow's model layout, so MLflow's UI shows it
  * as the run's model and `loadModel` (`runs:/<runId>/<name>`) restores it with identical
  * predictions. The model itself is the npm library's own `toJSON()` with the scaler
- * (`model.json`); `MLmodel` names the flavor, the package versions, an input signature and an
- * input example. The run's params and source tags travel with the model.
+ * (`model.json`); `MLmodel` names the flavor, the package versions, an input signature (one
+ * `double` column per feature, `x0` … `x{n−1}`) and an input example. MLflow's
+ * `python_function` flavour comes with it: a NumPy-only loader module in `code/` and the
+ * environment files, so Python's `mlflow.pyfunc.load_model` predicts exactly what `loadModel`
+ * does and `mlflow models serve` serves it. The run's params and source tags travel with the
+ * model.
  *
  * @example
  * ```ts
@@ -118,7 +122,7 @@ export async function logModel(
   });
   const { modelId, artifactLocation } = logged;
   try {
-    const files = modelFiles(model, {
+    const files = await modelFiles(model, {
       modelId,
       runId,
       artifactLocation,

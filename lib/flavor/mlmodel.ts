@@ -1,15 +1,18 @@
 /**
- * The files of a logged pipeline in MLflow's model format: `MLmodel` (the flavor, package
- * versions, signature and input example, as MLflow 3 lays it out), the pipeline's JSON
- * (`model.json`: the npm libraries' own `toJSON()` with the scaler) and the input example.
+ * The files of a logged pipeline in MLflow's model format: `MLmodel` (this library's flavor and
+ * MLflow's `python_function` flavor, package versions, signature and input example, as MLflow 3
+ * lays it out), the pipeline's JSON (`model.json`: the npm libraries' own `toJSON()` with the
+ * scaler), the `python_function` loader module and environment files, and the input example.
  *
  * @module
  */
 
 import { Buffer } from "node:buffer";
-import { dumpYaml } from "../tracking/_format.ts";
+import { dumpYaml, type YamlValue } from "../tracking/_format.ts";
 import type { Pipeline } from "../models/pipeline.ts";
 import { pipelineJson } from "../models/mod.ts";
+import { pyfuncFiles, pyfuncFlavor } from "./pyfunc.ts";
+import { featureNames, modelSignature } from "./signature.ts";
 
 /**
  * The flavor name this library records in `MLmodel`.
@@ -22,7 +25,7 @@ import { pipelineJson } from "../models/mod.ts";
  *
  * const model = trainKNeighbors([[0], [1]], [0, 1], { nNeighbors: 1, autolog: false });
  * const where = { modelId: `m-${"1".repeat(32)}`, runId: "r", artifactLocation: "file:///m" };
- * assert.match(modelFiles(model, where).get("MLmodel")!, new RegExp(`^  ${FLAVOR}:$`, "m"));
+ * assert.match((await modelFiles(model, where)).get("MLmodel")!, new RegExp(`^  ${FLAVOR}:$`, "m"));
  * ```
  */
 export const FLAVOR = "deno_ml_pipeline";
@@ -57,8 +60,11 @@ export interface ModelPlace {
 }
 
 /**
- * The files of a logged pipeline, by name: `model.json`, `MLmodel`, and with an input example
- * `input_example.json` and `serving_input_example.json`.
+ * The files of a logged pipeline, by path in the model's folder: `model.json`, the
+ * `python_function` flavour's files (`code/deno_ml_pyfunc.py`, `requirements.txt`,
+ * `python_env.yaml`, `conda.yaml`), `MLmodel`, and with an input example `input_example.json`
+ * and `serving_input_example.json` (a `dataframe_split` request, as MLflow saves a DataFrame
+ * example).
  *
  * @example
  * ```ts
@@ -67,19 +73,29 @@ export interface ModelPlace {
  * import assert from "node:assert/strict";
  *
  * const model = trainKNeighbors([[0], [1], [2], [3]], [0, 0, 1, 1], { nNeighbors: 1, autolog: false });
- * const files = modelFiles(model, { modelId: `m-${"0".repeat(32)}`, runId: "r", artifactLocation: "file:///m" });
- * assert.deepEqual([...files.keys()], ["model.json", "MLmodel"]);
+ * const files = await modelFiles(model, { modelId: `m-${"0".repeat(32)}`, runId: "r", artifactLocation: "file:///m" });
+ * assert.deepEqual([...files.keys()], [
+ *   "model.json",
+ *   "code/deno_ml_pyfunc.py",
+ *   "requirements.txt",
+ *   "python_env.yaml",
+ *   "conda.yaml",
+ *   "MLmodel",
+ * ]);
  * assert.match(files.get("MLmodel")!, /^  deno_ml_pipeline:$/m);
+ * assert.match(files.get("MLmodel")!, /^    loader_module: "deno_ml_pyfunc"$/m);
  * ```
  */
-export function modelFiles(model: Pipeline, where: ModelPlace): Map<string, string> {
+export async function modelFiles(model: Pipeline, where: ModelPlace): Promise<Map<string, string>> {
   const files = new Map<string, string>();
   const modelText = pipelineJson(model);
   files.set("model.json", modelText);
+  for (const [path, text] of await pyfuncFiles()) files.set(path, text);
   const { name: library, version } = LIBRARIES[model.kind];
-  const mlmodel: Record<string, Parameters<typeof dumpYaml>[0][string]> = {
+  const mlmodel: Record<string, YamlValue> = {
     artifact_path: where.artifactLocation,
     flavors: {
+      python_function: pyfuncFlavor(),
       [FLAVOR]: {
         model_file: "model.json",
         kind: model.kind,
@@ -96,27 +112,22 @@ export function modelFiles(model: Pipeline, where: ModelPlace): Map<string, stri
     model_uuid: where.modelId,
     prompts: null,
     run_id: where.runId,
-    signature: {
-      inputs: JSON.stringify([{
-        type: "tensor",
-        "tensor-spec": { dtype: "float64", shape: [-1, model.nFeatures] },
-      }]),
-      outputs: JSON.stringify([{ type: "tensor", "tensor-spec": { dtype: "int64", shape: [-1] } }]),
-      params: null,
-    },
+    signature: { ...modelSignature(model.nFeatures) },
     type_hint_from_example: false,
     utc_time_created: utcNow(),
   };
   if (where.inputExample) {
-    files.set("input_example.json", JSON.stringify(where.inputExample));
+    const example = { columns: featureNames(model.nFeatures), data: where.inputExample };
+    files.set("input_example.json", JSON.stringify(example));
     files.set(
       "serving_input_example.json",
-      JSON.stringify({ inputs: where.inputExample }, null, 2),
+      JSON.stringify({ dataframe_split: example }, null, 2),
     );
     mlmodel.saved_input_example_info = {
       artifact_path: "input_example.json",
+      pandas_orient: "split",
       serving_input_path: "serving_input_example.json",
-      type: "ndarray",
+      type: "dataframe",
     };
   }
   files.set("MLmodel", dumpYaml(mlmodel));

@@ -59,6 +59,13 @@ interface Scored {
 /** How many sets of rows a pipeline keeps the predictions of. */
 const KEPT_SCORES = 4;
 
+/**
+ * The most values (rows × features) a set of rows may hold for its predictions to be kept: a
+ * kept result holds a copy of the rows, so a large batch (a scoring request, a whole file) is
+ * predicted and forgotten rather than kept alive twice.
+ */
+const KEPT_VALUES = 1 << 18;
+
 /** What a {@linkcode FittedPipeline} is made of. */
 export interface PipelineParts {
   kind: ModelKind;
@@ -98,13 +105,16 @@ export class FittedPipeline implements Pipeline {
     const kept = this.#scored.find((s) => s.rows.deref() === X && this.#unchanged(X, s.values));
     if (kept) return kept;
     checkMatrix(`predict with ${this.kind} pipeline`, X, this.nFeatures);
-    const values = this.#snapshot(X);
     const scaled = this.scaler.transform(X);
     const votes = this.#step.treeVotes?.(scaled) ?? null;
     const probabilities = votes === null
       ? this.#step.probabilities(scaled, this.classes.length)
       : voteShares(votes, this.classes.length);
+    const values = X.length * this.nFeatures <= KEPT_VALUES
+      ? this.#snapshot(X)
+      : new Float64Array(0); // never matches: not kept
     const scored: Scored = { rows: new WeakRef(X), values, probabilities, votes, labels: null };
+    if (values.length === 0) return scored;
     this.#scored = [scored, ...this.#scored.filter((s) => s.rows.deref() !== X)].slice(
       0,
       KEPT_SCORES,

@@ -298,9 +298,11 @@ export function readRunFolders(
         if (!info.runName) {
           info.runName = readNoFollow(join(dir, "tags", "mlflow.runName")) ?? "";
         }
-        const inputs = readRunInputs(dir);
+        // A run's dataset inputs are read before the filter only when it reads them.
+        let inputs = matches.keys.datasets ? readRunInputs(dir) : undefined;
         const some = () => new Run(info, readSomeRunData(dir, matches.keys), inputs);
         if (!matches.empty && !matches(some())) continue;
+        inputs ??= readRunInputs(dir);
         runs.push(new Run(info, readRunData(dir), inputs));
       } catch (e) {
         skipped.push({ path: dir, reason: (e as Error).message });

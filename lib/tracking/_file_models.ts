@@ -131,6 +131,15 @@ export class LoggedModelFolders {
     });
   }
 
+  /** Sets tags of a logged model (each tag file replaced atomically). */
+  setTags(modelId: string, tags: Record<string, string>): void {
+    for (const key of Object.keys(tags)) validateKey("tag", key);
+    const tagsDir = join(this.#dir(modelId), "tags");
+    for (const [key, value] of Object.entries(tags)) {
+      writeKeyFile("tag", tagsDir, key, (path) => this.#staging.replace(path, value));
+    }
+  }
+
   /** A logged model by id. */
   get(modelId: string): LoggedModelInfo {
     return readLoggedModel(this.#dir(modelId));

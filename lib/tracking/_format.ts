@@ -41,6 +41,7 @@ function yamlScalar(key: string, v: string | number | boolean | null | undefined
  *
  * assert.equal(dumpYaml({ name: "on", id: 1, tags: [] }), 'id: 1\nname: "on"\ntags: []\n');
  * assert.equal(dumpYaml({ flavors: { f: { classes: [0, 1] } } }), "flavors:\n  f:\n    classes: [0, 1]\n");
+ * assert.equal(dumpYaml({ aliases: {}, name: "knn" }), 'aliases: {}\nname: "knn"\n');
  * ```
  */
 export function dumpYaml(doc: { readonly [key: string]: YamlValue }, indent = ""): string {
@@ -51,7 +52,7 @@ export function dumpYaml(doc: { readonly [key: string]: YamlValue }, indent = ""
     if (Array.isArray(v)) text = ` [${v.map((x) => yamlScalar(key, x)).join(", ")}]`;
     else if (v !== null && typeof v === "object") {
       text = Object.keys(v).length === 0
-        ? " {}"
+        ? " {}\n"
         : `\n${dumpYaml(v as Record<string, YamlValue>, indent + "  ")}`;
       out += `${indent}${key}:${text}`;
       continue;

@@ -13,6 +13,8 @@ import {
   LOGGED_MODEL_STATUSES,
   type LoggedModelInfo,
   type LoggedModelStatus,
+  type ModelVersion,
+  type RegisteredModel,
   type RunInputs,
   type RunStatus,
 } from "./entities.ts";
@@ -317,5 +319,98 @@ export function loggedModelFrom(j: Json, where = "the server", prefix = "model."
     lastUpdatedTimestamp: num(info.last_updated_timestamp_ms ?? created),
     params: kvRecord(data, "params", where, `${prefix}data.`),
     tags: kvRecord(info, "tags", where, at),
+  };
+}
+
+function optText(v: unknown): string | null {
+  return v === undefined || v === null ? null : String(v);
+}
+
+/**
+ * A `ModelVersion` message as a {@linkcode ModelVersion}; `where` names the endpoint for errors.
+ *
+ * @example
+ * ```ts
+ * import { modelVersionFrom } from "./_rest_codec.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const v = modelVersionFrom({ name: "knn", version: "2", source: "models:/m-1", aliases: ["a"] });
+ * assert.equal(v.version, 2);
+ * assert.deepEqual(v.aliases, ["a"]);
+ * assert.throws(() => modelVersionFrom({ name: "knn" }), /'model_version.version' is missing/);
+ * ```
+ */
+export function modelVersionFrom(
+  j: Json,
+  where = "the server",
+  prefix = "model_version.",
+): ModelVersion {
+  const version = Number(idIn(j, "version", where, prefix));
+  if (!Number.isSafeInteger(version)) {
+    throw badAnswer(where, `${prefix}version`, j.version, "a version number");
+  }
+  const aliases = j.aliases === undefined || j.aliases === null ? [] : j.aliases;
+  if (!Array.isArray(aliases) || aliases.some((a) => typeof a !== "string")) {
+    throw badAnswer(where, `${prefix}aliases`, aliases, "a list of strings");
+  }
+  const created = num(j.creation_timestamp ?? 0);
+  return {
+    name: idIn(j, "name", where, prefix),
+    version,
+    creationTimestamp: created,
+    lastUpdatedTimestamp: num(j.last_updated_timestamp ?? created),
+    // A server sends an unset description as "" (a proto3 default): none.
+    description: j.description ? String(j.description) : null,
+    source: String(j.source ?? ""),
+    runId: j.run_id ? String(j.run_id) : null,
+    modelId: j.model_id ? String(j.model_id) : null,
+    status: String(j.status ?? "READY"),
+    statusMessage: optText(j.status_message),
+    currentStage: String(j.current_stage ?? "None"),
+    userId: j.user_id ? String(j.user_id) : null,
+    runLink: j.run_link ? String(j.run_link) : null,
+    tags: kvRecord(j, "tags", where, prefix),
+    aliases: [...aliases as string[]].sort(),
+  };
+}
+
+/**
+ * A `RegisteredModel` message as a {@linkcode RegisteredModel}; `where` names the endpoint for
+ * errors.
+ *
+ * @example
+ * ```ts
+ * import { registeredModelFrom } from "./_rest_codec.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const m = registeredModelFrom({ name: "knn", aliases: [{ alias: "champion", version: "1" }] });
+ * assert.deepEqual(m.aliases, { champion: 1 });
+ * assert.throws(() => registeredModelFrom({}), /'registered_model.name' is missing/);
+ * ```
+ */
+export function registeredModelFrom(
+  j: Json,
+  where = "the server",
+  prefix = "registered_model.",
+): RegisteredModel {
+  const aliases: Record<string, number> = {};
+  listIn(j, "aliases", where, prefix).forEach((a, i) => {
+    const version = Number(a.version);
+    if (typeof a.alias !== "string" || !Number.isSafeInteger(version)) {
+      throw badAnswer(where, `${prefix}aliases[${i}]`, a, "an alias and a version number");
+    }
+    aliases[a.alias] = version;
+  });
+  const created = num(j.creation_timestamp ?? 0);
+  return {
+    name: idIn(j, "name", where, prefix),
+    creationTimestamp: created,
+    lastUpdatedTimestamp: num(j.last_updated_timestamp ?? created),
+    description: j.description ? String(j.description) : null,
+    tags: kvRecord(j, "tags", where, prefix),
+    aliases,
+    latestVersions: listIn(j, "latest_versions", where, prefix).map((v, i) =>
+      modelVersionFrom(v, where, `${prefix}latest_versions[${i}].`)
+    ),
   };
 }

@@ -169,3 +169,92 @@ export interface RunInputs {
   /** Datasets, each with its context. */
   datasetInputs: DatasetInput[];
 }
+
+/**
+ * A version of a registered model, as `MlflowClient.get_model_version` returns it: which model
+ * files it names (`source`, and the logged model or run they came from), its description, tags
+ * and the aliases that point at it.
+ *
+ * @example The version a `runs:/` registration makes of an MLflow 3 logged model
+ * ```ts
+ * import type { ModelVersion } from "./entities.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const v: ModelVersion = {
+ *   name: "knn", version: 1, creationTimestamp: 0, lastUpdatedTimestamp: 0, description: null,
+ *   source: `models:/m-${"0".repeat(32)}`, runId: "a".repeat(32), modelId: `m-${"0".repeat(32)}`,
+ *   status: "READY", statusMessage: null, currentStage: "None", userId: null, runLink: null,
+ *   tags: {}, aliases: ["champion"],
+ * };
+ * assert.equal(v.source, `models:/${v.modelId}`);
+ * ```
+ */
+export interface ModelVersion {
+  /** The registered model's name. */
+  name: string;
+  /** Its number, counting from 1 within the registered model. */
+  version: number;
+  /** Milliseconds since the epoch. */
+  creationTimestamp: number;
+  /** Milliseconds since the epoch. */
+  lastUpdatedTimestamp: number;
+  /** Its description, or null. */
+  description: string | null;
+  /**
+   * Where its files were registered from: `models:/<model_id>` for an MLflow 3 logged model,
+   * `models:/<name>/<version>` for a copy of another version, a run's artifact URI for a model
+   * folder under a run's artifacts.
+   */
+  source: string;
+  /** The run that produced it, or null. */
+  runId: string | null;
+  /** The MLflow 3 logged model it registers, or null. */
+  modelId: string | null;
+  /** `READY` once created (MLflow's stores create versions ready). */
+  status: string;
+  /** A message about its status, or null. */
+  statusMessage: string | null;
+  /** Its (deprecated) stage: `None`, `Staging`, `Production` or `Archived`. */
+  currentStage: string;
+  /** Who created it, or null. */
+  userId: string | null;
+  /** A link to the run that produced it, or null. */
+  runLink: string | null;
+  /** Its tags. */
+  tags: Record<string, string>;
+  /** The aliases of its registered model that point at it, sorted. */
+  aliases: string[];
+}
+
+/**
+ * A registered model, as `MlflowClient.get_registered_model` returns it: a name under which
+ * model versions are registered, with tags, a description, and aliases naming versions.
+ *
+ * @example A model whose alias `champion` names version 2
+ * ```ts
+ * import type { RegisteredModel } from "./entities.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const model: RegisteredModel = {
+ *   name: "knn", creationTimestamp: 0, lastUpdatedTimestamp: 0, description: null, tags: {},
+ *   aliases: { champion: 2 }, latestVersions: [],
+ * };
+ * assert.equal(model.aliases.champion, 2);
+ * ```
+ */
+export interface RegisteredModel {
+  /** Its name (unique in the registry). */
+  name: string;
+  /** Milliseconds since the epoch. */
+  creationTimestamp: number;
+  /** Milliseconds since the epoch. */
+  lastUpdatedTimestamp: number;
+  /** Its description, or null. */
+  description: string | null;
+  /** Its tags. */
+  tags: Record<string, string>;
+  /** Its aliases, each naming a version number. */
+  aliases: Record<string, number>;
+  /** The newest version of each stage (with no stages in use: the newest version). */
+  latestVersions: ModelVersion[];
+}

@@ -394,8 +394,27 @@ export class FileStore implements TrackingStore {
   }
 
   #activeRunDir(runId: string): string {
-    const dir = this.runDir(runId);
-    const info = readRunInfo(dir);
+    // The folder found last time, read straight away (meta.yaml is read anyway); a run that
+    // has moved since is looked for again.
+    let dir = this.#runDirs.get(runId);
+    let info: RunInfo | undefined;
+    if (dir !== undefined) {
+      try {
+        info = readRunInfo(dir);
+      } catch (e) {
+        const cause = (e as Error).cause;
+        if (
+          !(cause instanceof Deno.errors.NotFound || cause instanceof Deno.errors.NotADirectory)
+        ) {
+          throw e;
+        }
+        dir = undefined;
+      }
+    }
+    if (dir === undefined || info === undefined) {
+      dir = this.runDir(runId);
+      info = readRunInfo(dir);
+    }
     if (info.lifecycleStage !== "active") {
       throw new MlflowError(
         "INVALID_STATE",
@@ -671,6 +690,11 @@ export class FileStore implements TrackingStore {
   /** A logged model by id. */
   getLoggedModel(modelId: string): LoggedModelInfo {
     return this.#models.get(modelId);
+  }
+
+  /** Sets tags of a logged model (each tag file replaced atomically). */
+  setLoggedModelTags(modelId: string, tags: Record<string, string>): void {
+    this.#models.setTags(modelId, tags);
   }
 
   /** The logged models of some experiments, newest first; malformed ones are skipped. */

@@ -18,6 +18,7 @@ import { currentProcess, PROCESS_TAG } from "./process.ts";
 import { inJupyter } from "../display/jupyter.ts";
 import { endRunsOnExit } from "./_exit.ts";
 import { printable } from "../_internal/show.ts";
+import { runModelVersions } from "./registry.ts";
 
 const runStack: Run[] = [];
 endRunsOnExit(runStack);
@@ -722,7 +723,8 @@ export async function logInput(dataset: Dataset, options: LogInputOptions = {}):
 // ------------------------------------------------------------------ reading
 
 /**
- * A run by id: info, params, latest metrics and tags. Throws RESOURCE_DOES_NOT_EXIST.
+ * A run by id: info, params, latest metrics and tags, and the registered versions of its models
+ * (shown on its card). Throws RESOURCE_DOES_NOT_EXIST.
  *
  * @example A run read back
  * ```ts
@@ -742,7 +744,9 @@ export async function logInput(dataset: Dataset, options: LogInputOptions = {}):
  * ```
  */
 export async function getRun(runId: string): Promise<Run> {
-  return await getStore().getRun(runId);
+  const run = await getStore().getRun(runId);
+  const versions = await runModelVersions(runId);
+  return versions.length ? new Run(run.info, run.data, run.inputs, versions) : run;
 }
 
 /** Options of {@linkcode searchRuns}: experiments by id or by name, and what to return. */

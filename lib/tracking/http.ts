@@ -536,7 +536,7 @@ export class HttpClient {
   ): Promise<Json> {
     let url = `${this.uri}/api/2.0/mlflow${endpoint}`;
     let payload: string | undefined;
-    if (method === "GET" || method === "DELETE") {
+    if (method === "GET") {
       const q = new URLSearchParams();
       for (const [k, v] of Object.entries(body)) {
         if (v === undefined || v === null) continue;

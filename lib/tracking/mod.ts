@@ -1,7 +1,8 @@
 /**
  * Experiment tracking in MLflow's file-store layout or on an MLflow tracking server: the fluent
- * API (`setExperiment`, `startRun`, `logParam`, `logMetric`, `searchRuns`, …), the store
- * contract and its two stores, syncing a local store to a server, entities and errors.
+ * API (`setExperiment`, `startRun`, `logParam`, `logMetric`, `searchRuns`, …), MLflow's model
+ * registry (`registerModel`, versions, aliases, tags), the store and registry contracts and
+ * their two stores each, syncing a local store to a server, entities and errors.
  *
  * @example Log a run and find it again
  * ```ts
@@ -25,6 +26,24 @@ export * from "./entities.ts";
 export { ERROR_CODES, type ErrorCode, MlflowError } from "./errors.ts";
 export * from "./fluent.ts";
 export { getStore, getTrackingUri, setTrackingUri } from "./tracking_uri.ts";
+export * from "./registry.ts";
+export { getRegistry, getRegistryUri, setRegistryUri } from "./registry_uri.ts";
+export type {
+  CreateModelVersionOptions,
+  CreateRegisteredModelOptions,
+  RegistryStore,
+  SearchModelVersionsOptions,
+  SearchRegisteredModelsOptions,
+} from "./registry_store.ts";
+export { FileRegistry, type FileRegistryOptions, MODEL_VERSIONS_TAG } from "./file_registry.ts";
+export { RestRegistry } from "./rest_registry.ts";
+export {
+  type ModelFiles,
+  type ModelStores,
+  type ParsedModelUri,
+  parseModelUri,
+  resolveModelUri,
+} from "./model_uri.ts";
 export { Run, RunList } from "./run.ts";
 export type {
   Awaitable,
@@ -45,7 +64,12 @@ export type {
 export { FileStore } from "./file_store.ts";
 export { RestStore } from "./rest_store.ts";
 export type { RestOptions } from "./http.ts";
-export { openStore, type OpenStoreOptions } from "./store_factory.ts";
+export {
+  openRegistry,
+  type OpenRegistryOptions,
+  openStore,
+  type OpenStoreOptions,
+} from "./store_factory.ts";
 export { isServerUri } from "./uri.ts";
 export { numpyDataset, type NumpyDatasetOptions } from "./dataset.ts";
 export { isStale, PROCESS_TAG, type RunProcess } from "./process.ts";

@@ -538,6 +538,13 @@ export class RestStore implements TrackingStore {
     return this.#remember(loggedModelFrom(objectIn(j, "model", where), where));
   }
 
+  /** Sets tags of a logged model (`PATCH /logged-models/<id>/tags`). */
+  async setLoggedModelTags(modelId: string, tags: Record<string, string>): Promise<void> {
+    validateModelId(modelId);
+    for (const key of Object.keys(tags)) validateKey("tag", key);
+    await this.#http.call("PATCH", `/logged-models/${modelId}/tags`, { tags: kvList(tags) });
+  }
+
   /** The logged models of some experiments, paging through the server's answers. */
   searchLoggedModels(options: SearchLoggedModelsOptions): Promise<LoggedModelInfo[]> {
     const { experimentIds, maxResults = 1000 } = options;

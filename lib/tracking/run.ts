@@ -9,7 +9,7 @@ import { DENO_INSPECT, type HtmlBundle, JUPYTER_DISPLAY } from "../display/jupyt
 import { formatMetric, statusText } from "../display/format.ts";
 import { runCardHtml } from "../display/run_card.ts";
 import { runsTableHtml } from "../display/runs_table.ts";
-import type { RunData, RunInfo, RunInputs } from "./entities.ts";
+import type { ModelVersion, RunData, RunInfo, RunInputs } from "./entities.ts";
 import { isStale } from "./process.ts";
 
 /**
@@ -39,12 +39,23 @@ export class Run {
   readonly data: RunData;
   /** What the run used: its datasets, each with its context. */
   readonly inputs: RunInputs;
+  /**
+   * The registered versions of the run's models (name, version, aliases), when they were looked
+   * up (the fluent `getRun` does); shown on its card.
+   */
+  readonly modelVersions: Pick<ModelVersion, "name" | "version" | "aliases">[];
 
-  /** Wraps a run's info, data and inputs. */
-  constructor(info: RunInfo, data: RunData, inputs: RunInputs = { datasetInputs: [] }) {
+  /** Wraps a run's info, data, inputs and registered model versions. */
+  constructor(
+    info: RunInfo,
+    data: RunData,
+    inputs: RunInputs = { datasetInputs: [] },
+    modelVersions: Pick<ModelVersion, "name" | "version" | "aliases">[] = [],
+  ) {
     this.info = info;
     this.data = data;
     this.inputs = inputs;
+    this.modelVersions = modelVersions;
   }
 
   /**
@@ -61,13 +72,20 @@ export class Run {
     const metrics = Object.entries(this.data.metrics).map(([k, v]) => `${k}=${formatMetric(v)}`)
       .join(" ");
     const status = statusText(this.info.status, this.stale);
+    const registered = this.modelVersions.map((v) =>
+      `${v.name} v${v.version}${v.aliases.map((a) => ` @${a}`).join("")}`
+    ).join(", ");
     return `Run ${this.info.runName} (${this.info.runId.slice(0, 8)}, ${status})` +
-      (params ? ` params: ${params}` : "") + (metrics ? ` metrics: ${metrics}` : "");
+      (params ? ` params: ${params}` : "") + (metrics ? ` metrics: ${metrics}` : "") +
+      (registered ? ` registered: ${registered}` : "");
   }
 
   /** The run as a card (HTML) and as text, for Jupyter. */
   [JUPYTER_DISPLAY](): HtmlBundle {
-    const html = runCardHtml(this.info, this.data, { stale: this.stale });
+    const html = runCardHtml(this.info, this.data, {
+      stale: this.stale,
+      modelVersions: this.modelVersions,
+    });
     return { "text/html": html, "text/plain": this.toString() };
   }
 

@@ -231,8 +231,21 @@ export interface RunFilter {
   keys: { metrics: Set<string>; params: Set<string>; tags: Set<string>; datasets: boolean };
 }
 
-/** Compares strings by code point, as Python does. */
-function comparePy(a: string | number, b: string | number): number {
+/**
+ * Compares two numbers, or two strings by code point as Python does (JavaScript's `<` compares
+ * UTF-16 units, which orders characters beyond U+FFFF differently).
+ *
+ * @example
+ * ```ts
+ * import { comparePy } from "./search.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(comparePy("a", "b"), -1);
+ * assert.equal(comparePy("\u{1F600}", "\uFFFD"), 1); // above U+FFFF sorts last, as in Python
+ * assert.equal(comparePy(2, 2), 0);
+ * ```
+ */
+export function comparePy(a: string | number, b: string | number): number {
   if (typeof a === "number" && typeof b === "number") return a < b ? -1 : a > b ? 1 : 0;
   const sa = String(a);
   const sb = String(b);

@@ -186,6 +186,24 @@ function stripQuotes(s: string): string {
   return isQuoted(s, "'") || isQuoted(s, '"') ? s.slice(1, -1) : s;
 }
 
+/**
+ * A key without its quotes, then without its backticks, as MLflow reads a key
+ * (`_trim_backticks(_strip_quotes(key))`).
+ *
+ * @example
+ * ```ts
+ * import { unquoteKey } from "./search_grammar.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(unquoteKey("`f1 score`"), "f1 score");
+ * assert.equal(unquoteKey('"team"'), "team");
+ * assert.equal(unquoteKey("plain"), "plain");
+ * ```
+ */
+export function unquoteKey(key: string): string {
+  return trimBackticks(stripQuotes(key));
+}
+
 /** Splits `entity.key` at the first dot; a bare name is an attribute. */
 function parseIdentifier(
   text: string,
@@ -226,9 +244,14 @@ function parseIdentifier(
 
 // ------------------------------------------------------------------ filters
 
-/** A comparison as MLflow reads it from the tree: left side, comparator, right side. */
-interface RawComparison {
+/**
+ * A comparison as MLflow reads it from the tree: its parts (left side, comparator, right side;
+ * for a joined `IN`, `NOT IN`, `IS [NOT] NULL`, the sides only) and the joined comparator.
+ */
+export interface RawComparison {
+  /** The non-blank parts of the comparison. */
   parts: Node[];
+  /** The comparator of a joined comparison (`IN`, `NOT IN`, `IS NULL`, …), else empty. */
   comparator: string;
 }
 
@@ -327,10 +350,32 @@ const STRING_ATTR_OPS = new Set(["!=", "=", "LIKE", "ILIKE", "IN", "NOT IN"]);
  */
 export function parseFilter(filter: string, grammar: Grammar = RUN_GRAMMAR): Clause[] {
   if (!filter) return [];
+  return filterComparisons(filter).map((c) => parseComparison(c, grammar, filter));
+}
+
+/**
+ * The comparisons of a filter as MLflow's `_process_statement` finds them in sqlparse's tree:
+ * the left side, comparator and right side of each (`IN`, `NOT IN`, `IS NULL` and `IS NOT NULL`
+ * joined, the comparator then given apart), refusing the filter when anything but comparisons
+ * and `AND` is left. Each search grammar (runs, experiments, the model registry) reads these
+ * with its own rules.
+ *
+ * @example Two comparisons, one of them an IN list
+ * ```ts
+ * import { filterComparisons } from "./search_grammar.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const [eq, list] = filterComparisons("name = 'knn' and run_id IN ('a', 'b')");
+ * assert.deepEqual(eq!.parts.map((p) => p.value), ["name", "=", "'knn'"]);
+ * assert.equal(list!.comparator, "IN");
+ * assert.throws(() => filterComparisons("name = 'a' OR name = 'b'"), /only AND/);
+ * ```
+ */
+export function filterComparisons(filter: string): RawComparison[] {
   const stmt = statement(filter, "filter");
   const { found, stray } = comparisons(stmt);
   if (stray.length > 0) throw invalid(strayMessage(filter, stray, stmt));
-  return found.map((c) => parseComparison(c, grammar, filter));
+  return found;
 }
 
 function parseComparison(c: RawComparison, grammar: Grammar, filter: string): Clause {
@@ -372,7 +417,22 @@ function parseComparison(c: RawComparison, grammar: Grammar, filter: string): Cl
 
 const quotedOrName = (t: Node) => t.type === "Literal.String.Single" || t.kind === "Identifier";
 
-function quotedValue(t: Node): string {
+/**
+ * The text of a quoted value (`'x'` or `"x"`) without its quotes; anything unquoted is refused
+ * as MLflow refuses it (`_strip_quotes(..., expect_quoted_value=True)`).
+ *
+ * @example
+ * ```ts
+ * import { filterComparisons, quotedValue } from "./search_grammar.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const [c] = filterComparisons("tags.team = 'ml'");
+ * assert.equal(quotedValue(c!.parts[2]!), "ml");
+ * const [bare] = filterComparisons("tags.team = ml");
+ * assert.throws(() => quotedValue(bare!.parts[2]!), /not quoted/);
+ * ```
+ */
+export function quotedValue(t: Node): string {
   const v = t.value;
   if (isQuoted(v, "'") || isQuoted(v, '"')) return v.slice(1, -1);
   throw invalid(
@@ -381,7 +441,22 @@ function quotedValue(t: Node): string {
   );
 }
 
-function listValue(t: Node): string[] {
+/**
+ * The strings of an `IN (…)` list as MLflow reads them (`ast.literal_eval`): a non-empty list of
+ * quoted strings; anything else is refused.
+ *
+ * @example
+ * ```ts
+ * import { filterComparisons, listValue } from "./search_grammar.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const [c] = filterComparisons("name IN ('a', \"b\")");
+ * assert.deepEqual(listValue(c!.parts[1]!), ["a", "b"]);
+ * const [empty] = filterComparisons("name IN ()");
+ * assert.throws(() => listValue(empty!.parts[1]!), /non-empty list/);
+ * ```
+ */
+export function listValue(t: Node): string[] {
   let parsed: string | string[];
   try {
     parsed = literalStrings(t.value);

@@ -236,6 +236,8 @@ export interface TrackingStore {
   ): Awaitable<void>;
   /** A logged model by id (`m-` and 32 hex characters); throws RESOURCE_DOES_NOT_EXIST. */
   getLoggedModel(modelId: string): Awaitable<LoggedModelInfo>;
+  /** Sets tags of a logged model (a tag already set is overwritten). */
+  setLoggedModelTags(modelId: string, tags: Record<string, string>): Awaitable<void>;
   /** The logged models of some experiments, newest first. */
   searchLoggedModels(options: SearchLoggedModelsOptions): Awaitable<LoggedModelInfo[]>;
   /** Writes one file of a logged model's artifacts. */

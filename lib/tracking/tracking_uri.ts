@@ -88,6 +88,24 @@ export function getTrackingUri(): string {
 }
 
 /**
+ * The current tracking URI as it was given (a server's credentials included, when its URL holds
+ * them), for opening the model registry beside the tracking store. Not for messages.
+ *
+ * @example
+ * ```ts
+ * import { givenTrackingUri, setTrackingUri } from "./tracking_uri.ts";
+ * import assert from "node:assert/strict";
+ *
+ * setTrackingUri("http://alice:secret@127.0.0.1:5000");
+ * assert.equal(givenTrackingUri(), "http://alice:secret@127.0.0.1:5000");
+ * setTrackingUri(await Deno.makeTempDir());
+ * ```
+ */
+export function givenTrackingUri(): string {
+  return trackingUri ?? defaultTrackingUri();
+}
+
+/**
  * The store behind the current tracking URI (one per URI, kept for the process).
  *
  * @example
@@ -102,7 +120,7 @@ export function getTrackingUri(): string {
  * ```
  */
 export function getStore(): TrackingStore {
-  const uri = trackingUri ?? defaultTrackingUri();
+  const uri = givenTrackingUri();
   let store = stores.get(uri);
   if (!store) {
     store = openStore(uri);

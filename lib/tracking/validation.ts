@@ -250,7 +250,9 @@ export function validateArtifactFile(path: string): string {
 }
 
 /**
- * Refuses a `max_results` outside 1 … 50,000, as MLflow does.
+ * Refuses a `max_results` outside 1 … `limit` (50,000 unless told: MLflow's limit for runs,
+ * experiments and logged models; its registry allows 1,000 registered models and 200,000
+ * versions a page), as MLflow does.
  *
  * @example
  * ```ts
@@ -259,13 +261,14 @@ export function validateArtifactFile(path: string): string {
  *
  * checkMaxResults(1000);
  * assert.throws(() => checkMaxResults(0), /max_results/);
+ * assert.throws(() => checkMaxResults(1001, 1000), /at most 1000/);
  * ```
  */
-export function checkMaxResults(maxResults: number): void {
-  if (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > 50000) {
+export function checkMaxResults(maxResults: number, limit = 50000): void {
+  if (!Number.isInteger(maxResults) || maxResults < 1 || maxResults > limit) {
     throw invalid(
       `Invalid value ${maxResults} for parameter 'max_results' supplied. It must be a ` +
-        `positive integer at most 50000`,
+        `positive integer at most ${limit}`,
     );
   }
 }

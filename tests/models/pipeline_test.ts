@@ -3,7 +3,7 @@
 
 import assert from "node:assert/strict";
 import KNN from "ml-knn";
-import { makeClassification, seedDataset } from "../../lib/data/mod.ts";
+import { makeClassification, seedDataset, trainTestSplit } from "../../lib/data/mod.ts";
 import {
   FastRandomForestClassifier,
   type FastRandomForestJSON,
@@ -48,6 +48,42 @@ Deno.test("k-neighbours agrees with scikit-learn's StandardScaler + KNeighborsCl
     );
     assert.ok(agree >= 0.99, `k=${k}: agreement ${agree}`);
     assert.ok(sameProba >= 0.99, `k=${k}: probabilities equal on ${sameProba}`);
+  }
+});
+
+/** Probabilities from the neighbours ml-knn's own k-d tree search returns. */
+function mlKnnProba(pipe: Pipeline, X: number[][]): number[][] {
+  const knn = KNN.load(structuredClone(pipe.toJSON().model)) as {
+    k: number;
+    kdTree: { nearest(point: number[], k: number): [number[], number][] };
+  };
+  return pipe.scaler.transform(X).map((row) => {
+    const votes = new Array<number>(pipe.classes.length).fill(0);
+    for (const [point] of knn.kdTree.nearest(row, knn.k)) votes[point[point.length - 1]!]! += 1;
+    return votes.map((v) => v / knn.k);
+  });
+}
+
+Deno.test("k-neighbours votes among exactly the neighbours ml-knn's k-d tree search finds, ties too", () => {
+  const { XTrain, yTrain, XTest } = seedDataset();
+  for (const k of [1, 4, 5]) {
+    const pipe = trainKNeighbors(XTrain, yTrain, { nNeighbors: k, autolog: false });
+    assert.deepEqual(pipe.predictProba(XTest), mlKnnProba(pipe, XTest), `seed data, k=${k}`);
+  }
+  // Rows on a half-unit grid: many training rows lie at exactly the same distance, and which
+  // of them ml-knn keeps depends on its search order.
+  const { X, y } = makeClassification({
+    nSamples: 400,
+    nFeatures: 3,
+    nInformative: 2,
+    nRedundant: 0,
+    randomState: 7,
+  });
+  const grid = X.map((row) => row.map((v) => Math.round(v * 2) / 2));
+  const split = trainTestSplit(grid, y, { testSize: 0.5, randomState: 1 });
+  for (const k of [1, 2, 3, 4, 7, 10]) {
+    const pipe = trainKNeighbors(split.XTrain, split.yTrain, { nNeighbors: k, autolog: false });
+    assert.deepEqual(pipe.predictProba(split.XTest), mlKnnProba(pipe, split.XTest), `grid, k=${k}`);
   }
 });
 

@@ -96,3 +96,40 @@ Deno.test("MLflow's own UI, opened in Chromium, lists the runs this library logg
   assert.ok(!plain.includes(`>${knn}<`), "the plain address now lists runs: update the README");
   assert.ok(linked.includes(`>${knn}<`), "the printed link does not list the runs");
 });
+
+Deno.test("MLflow's own UI, opened in Chromium, lists the model this library registered, with its aliases", async () => {
+  await Deno.mkdir(ARTIFACTS, { recursive: true });
+  const dir = await Deno.makeTempDir({ prefix: "ui-registry-test-" });
+  const store = join(dir, "mlruns");
+  ml.setTrackingUri(store);
+  await ml.setExperiment("k-neighbours");
+  const five = await ml.runKNeighbors({ nNeighbors: 5 });
+  const nine = await ml.runKNeighbors({ nNeighbors: 9 });
+  await ml.registerModel(`runs:/${five.info.runId}/model`, "knn-classifier", {
+    tags: { n_neighbors: 5 },
+  });
+  await ml.registerModel(`runs:/${nine.info.runId}/model`, "knn-classifier", {
+    tags: { n_neighbors: 9 },
+  });
+  await ml.updateRegisteredModel("knn-classifier", "k-neighbours on the seed data set");
+  await ml.setRegisteredModelTag("knn-classifier", "team", "ml");
+  await ml.setRegisteredModelAlias("knn-classifier", "champion", 1);
+  await ml.setRegisteredModelAlias("knn-classifier", "challenger", 2);
+  await using ui = await startUi(store);
+  // The list of registered models names the model and its aliased version.
+  const list = await dumpDom(`${ui.url}/#/models`, { width: 1600, height: 1000, budgetMs: 15_000 });
+  assert.ok(list.includes(">knn-classifier<"), "the model is not on MLflow's models page");
+  const listText = list.replace(/<[^>]*>/g, " ").replaceAll("&nbsp;", " ").replace(/\s+/g, " ");
+  assert.match(listText, /@ (champion|challenger) : Version [12]/, "no alias on the models page");
+  // The model's page lists both versions, each with its alias.
+  const url = `${ui.url}/#/models/knn-classifier`;
+  const page = await dumpDom(url, { width: 1600, height: 1000, budgetMs: 15_000 });
+  for (const text of [">Version 1<", ">Version 2<", "champion", "challenger", "k-neighbours on"]) {
+    assert.ok(page.includes(text), `'${text}' is not on the model's page`);
+  }
+  const png = join(ARTIFACTS, "mlflow_ui_registry.png");
+  await screenshot(url, png, { width: 1600, height: 900, budgetMs: 15_000 });
+  const stats = await pixels(png, [0x22, 0x71, 0xb3]); // MLflow's link blue
+  assert.ok(stats.inked > 0.02 && stats.colours > 100, `UI looks blank: ${JSON.stringify(stats)}`);
+  assert.ok(stats.near > 100, `no version links visible: ${JSON.stringify(stats)}`);
+});

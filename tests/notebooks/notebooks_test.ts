@@ -215,6 +215,12 @@ Deno.test("every notebook runs top to bottom in Jupyter, logs its runs, and repo
   assert.match(compare, /2 runs are compared/);
   assert.match(compare, /1 k-neighbours model and 1 random forest/);
   assert.match(compare, /The best is <strong>(knn-k5|rf-d3-n20)<\/strong>/);
+  // It registers each family's best run and points the family's `champion` alias at it.
+  ml.setTrackingUri(store);
+  const champion = async (family: string) => await ml.getModelVersionByAlias(family, "champion");
+  assert.equal((await champion("k-neighbours")).runId, knn!.info.runId);
+  assert.equal((await champion("random-forest")).runId, forest!.info.runId);
+  assert.match(compare, /<strong>k-neighbours<\/strong> version 1 is <code>@champion<\/code>/);
   // Executing a training notebook again, unedited, logs exactly one more run.
   await renderReport(join(NOTEBOOKS_DIR, "train_kneighbors.ipynb"), {
     outDir: join(dir, "again"),
@@ -237,6 +243,20 @@ Deno.test("every notebook runs top to bottom in Jupyter, logs its runs, and repo
   assert.doesNotMatch(summary, /data-mime-type="text\/plain"/, "a raw string output");
   assert.doesNotMatch(summary, /finished runs:|mlruns|searchRuns/);
   assert.match(summary, /3 runs are compared/);
+  // The new k-neighbours run scores as the first (same settings, same data) and is newer, so it
+  // is registered as version 2 and the alias moves to it; the forest's version stays the only one.
+  const newest = runsOf("k-neighbours").find((r) => r.info.runId !== knn!.info.runId)!;
+  ml.setTrackingUri(store);
+  assert.deepEqual(
+    [(await champion("k-neighbours")).version, (await champion("k-neighbours")).runId],
+    [2, newest.info.runId],
+  );
+  assert.deepEqual(
+    (await ml.searchModelVersions({ filter: "name = 'random-forest'" })).map((v) => v.version),
+    [1],
+  );
+  assert.equal((await ml.loadModel("models:/k-neighbours@champion")).kind, "k_neighbors");
+  assert.match(summary, /version 2 is <code>@champion<\/code>/);
 });
 
 Deno.test("the k sweep runs only when asked, reuses its runs when run again, and a bad k logs nothing", async () => {

@@ -367,6 +367,14 @@ async function showSweepInUi(store: string, parent: Run, child: Run): Promise<vo
       // The parent first, its children after it.
       assert.equal(expanded[0], parent.info.runName);
       assert.ok(expanded.indexOf(child.info.runName) > 0);
+      // The children's Dataset column names their training data, with its digest.
+      const digest = child.inputs.datasetInputs.find((d) => d.dataset.name === "seed-train")
+        ?.dataset.digest;
+      assert.ok(digest, "the child logged no seed-train input");
+      await page.waitFor(
+        `document.body.innerText.includes(${JSON.stringify(`seed-train (${digest})`)})`,
+        20_000,
+      );
       await page.screenshot(join(ARTIFACTS, "mlflow_ui_sweep.png"));
       // A child's artifacts list the notebook files.
       await page.evaluate(

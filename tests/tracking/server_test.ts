@@ -176,6 +176,7 @@ for (const backend of ["sqlite", "postgres"] as Backend[]) {
         assert.ok(py.flavors.includes(mlflow.FLAVOR));
         assert.equal(py.model_id, logged.modelId);
         assert.deepEqual(py.outputs, [logged.modelId]);
+        assert.deepEqual(py.example_predictions, model.predict(X.slice(0, 2)));
       });
       mlflow.setTrackingUri(await tempStore());
     },
