@@ -39,10 +39,25 @@ export async function ensureChromium(): Promise<string> {
 }
 
 /**
- * Headless Chromium's flags here: a fresh profile, no GPU, and no background networking (this
- * machine's closed network refuses it).
+ * Headless Chromium's flags here: a fresh profile in `profile`, no GPU, and no background
+ * networking (this machine's closed network refuses it); with `budgetMs`, a virtual-time budget
+ * for pages that are dumped or shot rather than driven.
+ *
+ * @example
+ * ```ts
+ * import { chromiumFlags } from "./browser.ts";
+ * import assert from "node:assert/strict";
+ *
+ * assert.ok(chromiumFlags("/tmp/p", 800, 600).includes("--window-size=800,600"));
+ * assert.ok(chromiumFlags("/tmp/p", 800, 600, 5000).includes("--virtual-time-budget=5000"));
+ * ```
  */
-function chromiumFlags(profile: string, width: number, height: number, budgetMs: number): string[] {
+export function chromiumFlags(
+  profile: string,
+  width: number,
+  height: number,
+  budgetMs?: number,
+): string[] {
   return [
     "--headless",
     "--no-sandbox",
@@ -55,7 +70,7 @@ function chromiumFlags(profile: string, width: number, height: number, budgetMs:
     "--hide-scrollbars",
     `--user-data-dir=${profile}`,
     `--window-size=${width},${height}`,
-    `--virtual-time-budget=${budgetMs}`,
+    ...(budgetMs === undefined ? [] : [`--virtual-time-budget=${budgetMs}`]),
   ];
 }
 

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { ensureChromium } from "./browser.ts";
+import { chromiumFlags, ensureChromium } from "./browser.ts";
 import { freePort, waitForHttp } from "./net.ts";
 
 /**
@@ -78,16 +78,7 @@ export async function withPage<T>(
   const port = freePort();
   const browser = new Deno.Command(chromium, {
     args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--hide-scrollbars",
-      `--user-data-dir=${profile}`,
-      `--window-size=${width},${height}`,
+      ...chromiumFlags(profile, width, height),
       `--remote-debugging-port=${port}`,
       "--remote-allow-origins=*",
       url,

@@ -16,6 +16,7 @@ import {
   RestStore,
   type TrackingStore,
 } from "../lib/tracking/mod.ts";
+import { uriToPath } from "../lib/tracking/uri.ts";
 import { experimentLink, uiCommand } from "../harness/mlflow_ui.ts";
 import { ensureVenv, REPO_ROOT } from "../harness/python.ts";
 
@@ -47,7 +48,7 @@ if (env && isServerUri(env)) {
   Deno.exit(0);
 }
 await ensureVenv();
-const store = env?.replace(/^file:\/\//, "") ?? join(REPO_ROOT, "mlruns");
+const store = env ? uriToPath(env) : join(REPO_ROOT, "mlruns");
 // A store cloned from git records the Default experiment's old folder; repoint it first.
 const local = new FileStore(store);
 local.ensureRoot();
